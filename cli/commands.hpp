@@ -1,0 +1,12 @@
+#pragma once
+// One function per subcommand; each gets the arguments after its name and returns the exit status.
+#include <string>
+#include <vector>
+
+namespace aelab::cli {
+
+using Arguments = std::vector<std::string>;
+
+int command_solvers(const Arguments& args);
+
+}  // namespace aelab::cli

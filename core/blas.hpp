@@ -1,0 +1,33 @@
+#pragma once
+// The few BLAS/LAPACK/OpenBLAS entry points aelab calls directly (Armadillo covers the rest), with
+// float/double overloads so templated code can call them for either dtype.
+#include <string>
+
+extern "C" {
+void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info);
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info);
+void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void openblas_set_num_threads(int n);
+int openblas_get_num_threads(void);
+char* openblas_get_config(void);
+}
+
+namespace aelab::lapack {
+
+inline void potrf(char uplo, int n, float* a, int lda, int& info) { spotrf_(&uplo, &n, a, &lda, &info); }
+inline void potrf(char uplo, int n, double* a, int lda, int& info) { dpotrf_(&uplo, &n, a, &lda, &info); }
+inline void potri(char uplo, int n, float* a, int lda, int& info) { spotri_(&uplo, &n, a, &lda, &info); }
+inline void potri(char uplo, int n, double* a, int lda, int& info) { dpotri_(&uplo, &n, a, &lda, &info); }
+
+}  // namespace aelab::lapack
+
+namespace aelab {
+
+// Sets the number of BLAS threads (0: leave OpenBLAS's default, one per core).
+void set_blas_threads(int threads);
+int blas_threads();
+// "OpenBLAS 0.3.21 ..." as reported by the library at run time.
+std::string blas_config();
+
+}  // namespace aelab

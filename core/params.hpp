@@ -1,0 +1,86 @@
+#pragma once
+// Named, typed, defaulted and range-checked solver parameters (the "parameter specification" every
+// solver publishes). Validation errors are one line naming the parameter (and, from configs, its JSON
+// path) and what was expected.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace aelab {
+
+// A model rank: a positive integer or "full" (k = n, the number of items).
+struct Rank {
+  bool full = false;
+  std::uint64_t k = 0;
+  static Rank full_rank() { return Rank{true, 0}; }
+  static Rank of(std::uint64_t k) { return Rank{false, k}; }
+  // k for a catalogue of n items (full -> n; a finite k larger than n is an error the solver reports).
+  std::uint64_t resolve(std::uint64_t n_items) const { return full ? n_items : k; }
+  std::string str() const { return full ? "full" : std::to_string(k); }
+  nlohmann::json to_json() const { return full ? nlohmann::json("full") : nlohmann::json(k); }
+  bool operator==(const Rank& o) const { return full == o.full && (full || k == o.k); }
+  bool operator!=(const Rank& o) const { return !(*this == o); }
+  // Finite ranks ascending, full last.
+  bool operator<(const Rank& o) const { return full ? false : (o.full ? true : k < o.k); }
+};
+
+enum class ParamType { integer, real, boolean, string, rank, integer_list };
+
+const char* param_type_name(ParamType t);
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::real;
+  nlohmann::json default_value;  // null: the parameter is required
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_inclusive = true;
+  bool max_inclusive = true;
+  std::vector<std::string> choices;  // allowed values of a string parameter (empty: any string)
+  std::string doc;                   // one line
+
+  // "a number >= 0", "an integer in [1, 100]", "one of relu, tanh", "a positive integer or \"full\"", ...
+  std::string expectation() const;
+  nlohmann::json to_json() const;
+};
+
+// Checks one value against its spec; returns it in canonical form (integers as integers, ranks as
+// integer or "full"). `where` prefixes the error, e.g. "solvers[2].grid.lambda[1]" or "lambda".
+nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where);
+
+// A complete, validated parameter assignment for one solver.
+class ParamSet {
+ public:
+  ParamSet() : values_(nlohmann::json::object()) {}
+  explicit ParamSet(nlohmann::json values) : values_(std::move(values)) {}
+
+  const nlohmann::json& values() const { return values_; }  // sorted keys, every parameter present
+  bool has(const std::string& name) const { return values_.contains(name); }
+  double real(const std::string& name) const;
+  std::int64_t integer(const std::string& name) const;
+  bool boolean(const std::string& name) const;
+  std::string string(const std::string& name) const;
+  Rank rank(const std::string& name) const;
+  std::vector<std::int64_t> integer_list(const std::string& name) const;
+  // A copy with one value replaced (used by rank sweeps); the value must already be canonical.
+  ParamSet with(const std::string& name, nlohmann::json value) const;
+  // "lambda=500,p=0.33,rank=100": stable, sorted by name, used in file names and logs.
+  std::string str() const;
+
+ private:
+  nlohmann::json values_;
+};
+
+// Validates `given` (a JSON object) against `specs`: unknown names, wrong types, out-of-range values
+// and missing required parameters are errors; absent parameters take their defaults.
+// `where` is the JSON path of the object ("" on the command line, "solvers[0].fixed" in configs).
+ParamSet validate_params(const std::string& solver_name, const std::vector<ParamSpec>& specs,
+                         const nlohmann::json& given, const std::string& where = "");
+
+// Parses a command-line value ("500", "0.33", "full", "true", "[600,200]") into JSON for validation.
+nlohmann::json parse_cli_value(const std::string& text);
+
+}  // namespace aelab

@@ -1,0 +1,15 @@
+#include "solvers/builtin.hpp"
+
+namespace aelab {
+
+void register_builtin_solvers(Registry& registry) {
+  registry.add(make_popularity_solver());
+}
+
+Registry builtin_registry() {
+  Registry registry;
+  register_builtin_solvers(registry);
+  return registry;
+}
+
+}  // namespace aelab

@@ -1,0 +1,18 @@
+#pragma once
+// The one place built-in solvers are registered (explicitly: static initialisers would vanish from a
+// static library). Each solver lives in its own folder under solvers/ and exposes one factory here.
+#include <memory>
+
+#include "core/registry.hpp"
+
+namespace aelab {
+
+std::unique_ptr<Solver> make_popularity_solver();
+
+// Adds every built-in solver to `registry`.
+void register_builtin_solvers(Registry& registry);
+
+// A registry holding the built-in solvers (what the CLI uses).
+Registry builtin_registry();
+
+}  // namespace aelab

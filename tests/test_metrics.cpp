@@ -1,0 +1,171 @@
+// Metrics against brute-force definitions (SPEC 4), including ties, NaN scores, users with fewer
+// held-out items than k, users without held-out items, and batching.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "core/metrics.hpp"
+#include "core/models.hpp"
+#include "tests/test_support.hpp"
+
+using namespace aelab;
+
+namespace {
+
+// Full sort of eligible items by (score desc, index asc); the definition the heap must reproduce.
+std::vector<std::uint32_t> brute_ranking(const arma::vec& s, const std::vector<std::uint32_t>& excluded) {
+  std::vector<std::uint32_t> items;
+  for (std::uint32_t j = 0; j < s.n_elem; ++j)
+    if (std::find(excluded.begin(), excluded.end(), j) == excluded.end()) items.push_back(j);
+  std::sort(items.begin(), items.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const bool na = std::isnan(s[a]), nb = std::isnan(s[b]);
+    if (na != nb) return nb;
+    if (!na && s[a] != s[b]) return s[a] > s[b];
+    return a < b;
+  });
+  return items;
+}
+
+double brute_ndcg(const std::vector<std::uint32_t>& ranking, const std::vector<std::uint32_t>& truth, std::size_t k) {
+  double dcg = 0, idcg = 0;
+  for (std::size_t r = 0; r < k && r < ranking.size(); ++r)
+    if (std::count(truth.begin(), truth.end(), ranking[r])) dcg += 1 / std::log2(r + 2.0);
+  for (std::size_t r = 0; r < std::min(k, truth.size()); ++r) idcg += 1 / std::log2(r + 2.0);
+  return dcg / idcg;
+}
+
+double brute_recall(const std::vector<std::uint32_t>& ranking, const std::vector<std::uint32_t>& truth, std::size_t k) {
+  std::size_t hits = 0;
+  for (std::size_t r = 0; r < k && r < ranking.size(); ++r) hits += std::count(truth.begin(), truth.end(), ranking[r]);
+  return static_cast<double>(hits) / static_cast<double>(std::min(k, truth.size()));
+}
+
+// A model returning fixed scores per row, to test evaluate() without any solver.
+class FixedScores : public FittedModel {
+ public:
+  explicit FixedScores(arma::mat by_user) : s_(std::move(by_user)) {}
+  std::size_t n_items() const override { return s_.n_rows; }
+  void score(const BinaryCsr&, std::size_t begin, std::size_t end, arma::mat& out) const override {
+    out = s_.cols(begin, end - 1);
+  }
+  const nlohmann::json& diagnostics() const override { return d_; }
+  nlohmann::json& diagnostics() override { return d_; }
+
+ private:
+  arma::mat s_;
+  nlohmann::json d_ = nlohmann::json::object();
+};
+
+}  // namespace
+
+TEST_CASE("metric names parse and print") {
+  CHECK(MetricSpec::parse("ndcg@100").name() == "ndcg@100");
+  CHECK(MetricSpec::parse("Recall@20").name() == "recall@20");
+  CHECK_THROWS_WITH_AS(MetricSpec::parse("ndcg"), doctest::Contains("expected a metric"), Error);
+  CHECK_THROWS_AS(MetricSpec::parse("map@10"), Error);
+  CHECK_THROWS_AS(MetricSpec::parse("ndcg@0"), Error);
+  CHECK_THROWS_AS(MetricSpec::parse("ndcg@x"), Error);
+}
+
+TEST_CASE("top-k ranking: ties go to the lower index, NaN ranks last, fold-in items are excluded") {
+  arma::vec s = {0.5, 0.9, 0.5, 0.9, arma::datum::nan, 0.1, 0.5};
+  std::vector<std::uint32_t> fold_in = {3};
+  BinaryCsr row = BinaryCsr::from_pairs(1, s.n_elem, {{0, 3}});
+  std::vector<std::uint32_t> got;
+  top_k_items(s.memptr(), s.n_elem, row.row(0), 10, got);
+  CHECK(got == std::vector<std::uint32_t>{1, 0, 2, 6, 5, 4});
+  top_k_items(s.memptr(), s.n_elem, row.row(0), 3, got);
+  CHECK(got == std::vector<std::uint32_t>{1, 0, 2});
+  const auto full = brute_ranking(s, fold_in);
+  CHECK(got == std::vector<std::uint32_t>(full.begin(), full.begin() + 3));
+}
+
+TEST_CASE("NDCG and Recall equal the brute-force definitions on random cases with ties") {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = 5 + rng() % 60;
+    arma::vec s(n);
+    // Few distinct values so that ties are frequent.
+    for (auto& x : s) x = static_cast<double>(rng() % 7);
+    std::vector<std::uint32_t> items(n);
+    std::iota(items.begin(), items.end(), 0);
+    std::shuffle(items.begin(), items.end(), rng);
+    const std::size_t n_fold = rng() % (n / 2), n_true = 1 + rng() % (n - n_fold - 1);
+    std::vector<std::uint32_t> fold(items.begin(), items.begin() + n_fold);
+    std::vector<std::uint32_t> truth(items.begin() + n_fold, items.begin() + n_fold + n_true);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> fp, tp;
+    for (auto j : fold) fp.emplace_back(0, j);
+    for (auto j : truth) tp.emplace_back(0, j);
+    const BinaryCsr F = BinaryCsr::from_pairs(1, n, fp), T = BinaryCsr::from_pairs(1, n, tp);
+    const auto ranking = brute_ranking(s, fold);
+    for (std::size_t k : {1ul, 3ul, 10ul, 100ul}) {
+      std::vector<std::uint32_t> top;
+      top_k_items(s.memptr(), n, F.row(0), k, top);
+      CHECK(top == std::vector<std::uint32_t>(ranking.begin(), ranking.begin() + std::min(k, ranking.size())));
+      CHECK(ndcg_at_k(top, T.row(0), k) == doctest::Approx(brute_ndcg(ranking, truth, k)).epsilon(1e-14));
+      CHECK(recall_at_k(top, T.row(0), k) == doctest::Approx(brute_recall(ranking, truth, k)).epsilon(1e-14));
+    }
+  }
+}
+
+TEST_CASE("a perfect ranking has NDCG 1 and Recall 1 even with fewer held-out items than k") {
+  arma::vec s = {5, 4, 3, 2, 1};
+  const BinaryCsr F = BinaryCsr::from_pairs(1, 5, {}), T = BinaryCsr::from_pairs(1, 5, {{0, 0}, {0, 1}});
+  std::vector<std::uint32_t> top;
+  top_k_items(s.memptr(), 5, F.row(0), 100, top);
+  CHECK(ndcg_at_k(top, T.row(0), 100) == doctest::Approx(1.0));
+  CHECK(recall_at_k(top, T.row(0), 100) == doctest::Approx(1.0));
+  // Held-out items ranked 2nd and 3rd: DCG = 1/log2(3) + 1/log2(4), IDCG = 1 + 1/log2(3).
+  const BinaryCsr T2 = BinaryCsr::from_pairs(1, 5, {{0, 1}, {0, 2}});
+  CHECK(ndcg_at_k(top, T2.row(0), 100) == doctest::Approx((1 / std::log2(3.0) + 0.5) / (1 + 1 / std::log2(3.0))));
+  CHECK(recall_at_k(top, T2.row(0), 1) == doctest::Approx(0.0));
+  CHECK(recall_at_k(top, T2.row(0), 2) == doctest::Approx(0.5));
+}
+
+TEST_CASE("evaluate: batching does not change per-user values; empty held-out users are excluded and counted") {
+  const std::size_t n = 40, users = 23;
+  const BinaryCsr fold = test::random_binary(users, n, 0.1, 3);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> truth;
+  std::mt19937 rng(11);
+  for (std::uint32_t u = 0; u < users; ++u) {
+    if (u % 7 == 3) continue;  // no held-out items
+    for (std::uint32_t j = 0; j < n; ++j)
+      if (rng() % 5 == 0 && !std::binary_search(fold.row(u).begin(), fold.row(u).end(), j)) truth.emplace_back(u, j);
+  }
+  HeldOutSet set;
+  set.fold_in = fold;
+  set.held_out = BinaryCsr::from_pairs(users, n, truth);
+  for (std::uint32_t u = 0; u < users; ++u) set.uids.push_back(100 + u);
+  arma::mat scores(n, users);
+  for (auto& x : scores) x = static_cast<double>(rng() % 4);
+  FixedScores model(scores);
+
+  const auto whole = evaluate(model, set, default_metrics(), 1000);
+  const auto batched = evaluate(model, set, default_metrics(), 4);
+  std::size_t empty = 0;
+  for (std::size_t u = 0; u < users; ++u) empty += set.held_out.row(u).empty();
+  CHECK(whole.n_excluded == empty);
+  CHECK(whole.uids.size() == users - empty);
+  CHECK(whole.uids == batched.uids);
+  for (const auto& m : default_metrics()) CHECK(whole.per_user.at(m.name()) == batched.per_user.at(m.name()));
+
+  // Per-user values equal the brute force; mean and SE use ddof 0.
+  std::vector<double> expected;
+  for (std::size_t u = 0; u < users; ++u) {
+    if (set.held_out.row(u).empty()) continue;
+    std::vector<std::uint32_t> f(fold.row(u).begin(), fold.row(u).end()),
+        t(set.held_out.row(u).begin(), set.held_out.row(u).end());
+    expected.push_back(brute_ndcg(brute_ranking(scores.col(u), f), t, 100));
+  }
+  const auto& got = whole.per_user.at("ndcg@100");
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(expected[i]).epsilon(1e-14));
+  const arma::vec e(expected);
+  const auto summary = whole.summary("ndcg@100");
+  CHECK(summary.mean == doctest::Approx(arma::mean(e)).epsilon(1e-14));
+  CHECK(summary.se == doctest::Approx(arma::stddev(e, 1) / std::sqrt(double(e.n_elem))).epsilon(1e-12));
+  CHECK_THROWS_AS(whole.summary("ndcg@7"), Error);
+}
