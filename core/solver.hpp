@@ -67,6 +67,13 @@ class Solver {
   virtual void fit_ranks(FitContext& ctx, const ParamSet& params, const std::vector<Rank>& ranks,
                          const ModelSink& sink) const;
 
+  // Bytes this fit will allocate at its peak beyond the training data (dense n x n matrices, factors,
+  // workspaces), for memory guards and `aelab run --dry-run`. 0 when negligible.
+  virtual std::size_t memory_estimate(std::size_t n_items, Dtype dtype, const ParamSet& params) const {
+    (void)n_items, (void)dtype, (void)params;
+    return 0;
+  }
+
   // Validates a JSON object of parameters against params() (defaults filled in).
   ParamSet make_params(const nlohmann::json& given, const std::string& where = "") const;
   bool has_param(const std::string& name) const;

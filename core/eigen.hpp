@@ -1,0 +1,51 @@
+#pragma once
+// Top-k eigenpairs of a dense symmetric n x n matrix (SPEC 7.1): the step that, after the inverse,
+// decides the cost of every eigenvector-based solver (Algorithm 1, the unconstrained closed form, the
+// Proposition's bound). Three methods, chosen automatically from k and n, or forced:
+//  - arpack: ARPACK-NG's implicitly restarted Lanczos (reverse communication, dense BLAS products);
+//            best for small k, memory-bound (each product streams the whole matrix);
+//  - block:  a block Krylov/subspace method whose work is gemm; for k in the tens to thousands;
+//  - dense:  LAPACK syevr for the eigenvalues/vectors with index range [n-k+1, n]; when k is a large
+//            fraction of n (or n is small).
+// Eigenvectors of a rank sweep are nested: one call at the largest rank serves every smaller rank.
+#include <cstdint>
+#include <string>
+
+#include <armadillo>
+
+namespace aelab {
+
+enum class EigenMethod { automatic, arpack, block, dense };
+const char* eigen_method_name(EigenMethod m);
+EigenMethod parse_eigen_method(const std::string& name);  // "auto", "arpack", "block", "dense"
+
+struct EigenOptions {
+  EigenMethod method = EigenMethod::automatic;
+  double tolerance = 1e-10;  // relative residual ||M v - mu v|| / |mu_1| each returned pair must reach
+  std::size_t max_iterations = 0;  // 0: the method's default
+  std::uint64_t seed = 1;          // start vectors of the iterative methods
+};
+
+template <typename T>
+struct TopEigenpairs {
+  arma::Col<T> values;   // k largest eigenvalues, descending
+  arma::Mat<T> vectors;  // n x k, orthonormal columns, in the order of values
+  // lambda_{k+1} when it was computed (k < n), NaN otherwise; gap = values(k-1) - next_value.
+  double next_value = arma::datum::nan;
+  std::string method;        // the method that ran ("arpack", "block", "dense")
+  std::size_t iterations = 0;
+  std::size_t matrix_products = 0;  // matrix-vector products (arpack) or block products (block)
+  double max_residual = 0;          // max relative residual of the returned pairs
+  double seconds = 0;
+};
+
+// The k largest eigenpairs of the symmetric matrix M (only its upper triangle need be valid when
+// the dense method runs). M is used as workspace and its contents are unspecified afterwards.
+// 1 <= k <= n. Throws aelab::Error when the iteration does not converge within its limit.
+template <typename T>
+TopEigenpairs<T> top_eigenpairs(arma::Mat<T>& M, std::size_t k, const EigenOptions& options = {});
+
+// The method `automatic` picks for (n, k).
+EigenMethod choose_eigen_method(std::size_t n, std::size_t k);
+
+}  // namespace aelab
