@@ -8,5 +8,6 @@ namespace aelab::cli {
 using Arguments = std::vector<std::string>;
 
 int command_solvers(const Arguments& args);
+int command_bench(const Arguments& args);
 
 }  // namespace aelab::cli

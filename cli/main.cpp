@@ -18,6 +18,7 @@ const std::map<std::string, Command>& commands() {
   using namespace aelab::cli;
   static const std::map<std::string, Command> table = {
       {"solvers", {command_solvers, "list the registered solvers with their parameters"}},
+      {"bench", {command_bench, "run a benchmark suite and print its figures"}},
   };
   return table;
 }

@@ -1,0 +1,39 @@
+#include "bench/suites.hpp"
+
+#include <fstream>
+#include <thread>
+
+#include "core/blas.hpp"
+#include "core/memory.hpp"
+
+namespace aelab::bench {
+
+const std::vector<Suite>& suites() {
+  static const std::vector<Suite> table = {
+  };
+  return table;
+}
+
+std::string machine_description() {
+  std::string cpu = "unknown CPU";
+  std::ifstream info("/proc/cpuinfo");
+  for (std::string line; std::getline(info, line);)
+    if (line.rfind("model name", 0) == 0) {
+      cpu = line.substr(line.find(':') + 2);
+      break;
+    }
+  std::size_t total_kib = 0;
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string key; meminfo >> key;) {
+    if (key == "MemTotal:") {
+      meminfo >> total_kib;
+      break;
+    }
+    meminfo.ignore(1 << 10, '\n');
+  }
+  return cpu + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads, " +
+         format_bytes(total_kib * 1024) + " RAM, BLAS: " + blas_config() + " (" + std::to_string(blas_threads()) +
+         " threads)";
+}
+
+}  // namespace aelab::bench
