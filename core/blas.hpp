@@ -8,6 +8,16 @@ void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
 void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info);
 void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+// Triangular matrix times / solve with many right-hand sides (BLAS 3): B <- alpha op(A) B or
+// B <- alpha op(A)^{-1} B (side 'L'); the exact solver's products with the Cholesky factor of G + Lambda.
+void strmm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const float* alpha, const float* a, const int* lda, float* b, const int* ldb);
+void dtrmm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const double* alpha, const double* a, const int* lda, double* b, const int* ldb);
+void strsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const float* alpha, const float* a, const int* lda, float* b, const int* ldb);
+void dtrsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const double* alpha, const double* a, const int* lda, double* b, const int* ldb);
 void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
 char* openblas_get_config(void);
@@ -21,6 +31,27 @@ inline void potri(char uplo, int n, float* a, int lda, int& info) { spotri_(&upl
 inline void potri(char uplo, int n, double* a, int lda, int& info) { dpotri_(&uplo, &n, a, &lda, &info); }
 
 }  // namespace aelab::lapack
+
+namespace aelab::blas {
+
+inline void trmm(char side, char uplo, char transa, char diag, int m, int n, float alpha, const float* a, int lda,
+                 float* b, int ldb) {
+  strmm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trmm(char side, char uplo, char transa, char diag, int m, int n, double alpha, const double* a, int lda,
+                 double* b, int ldb) {
+  dtrmm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trsm(char side, char uplo, char transa, char diag, int m, int n, float alpha, const float* a, int lda,
+                 float* b, int ldb) {
+  strsm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trsm(char side, char uplo, char transa, char diag, int m, int n, double alpha, const double* a, int lda,
+                 double* b, int ldb) {
+  dtrsm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+
+}  // namespace aelab::blas
 
 namespace aelab {
 
