@@ -8,8 +8,11 @@
 
 namespace aelab::bench {
 
+int bench_data(const Arguments& args);
+
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
+      {"data", bench_data, "parse and split throughput on an ML-20M-shaped synthetic ratings.csv (--rows N)"},
   };
   return table;
 }
