@@ -9,10 +9,12 @@
 namespace aelab::bench {
 
 int bench_data(const Arguments& args);
+int bench_exact(const Arguments& args);
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
       {"data", bench_data, "parse and split throughput on an ML-20M-shaped synthetic ratings.csv (--rows N)"},
+      {"exact", bench_exact, "exact solver: iterations/time to tolerance from Algorithm 1 vs random starts (--items N --ranks K,K)"},
   };
   return table;
 }

@@ -171,7 +171,10 @@ class ExactSolver : public Solver {
       warnings.push_back("exact: stopped before reaching the tolerance (" + result.stopped + ") after " +
                          std::to_string(result.iterations) + " iterations: relative gradient norm " +
                          std::to_string(result.relative_gradient_norm) + " > tolerance " +
-                         std::to_string(options.tolerance) + "; the model is not a stationary point to that tolerance");
+                         std::to_string(options.tolerance) + "; the model is not a stationary point to that tolerance" +
+                         (std::is_same_v<T, float> && result.reason == exact::StopReason::line_search_failure
+                              ? " (float32 rounding limits the attainable norm; use float64 for tight tolerances)"
+                              : ""));
     seconds["total"] = total.seconds();
     diagnostics["objective"] = result.objective;
     diagnostics["relative_gradient_norm"] = result.relative_gradient_norm;
