@@ -279,6 +279,16 @@ TEST_CASE("ml-latest-small: monotone traces, convergence, same optimum from rand
     CHECK(da["converged"].get<bool>());
     CHECK(non_increasing(da["trace"]));
     CHECK(da["objective"].get<double>() <= da["init"]["objective"].get<double>());
+    // The start is closed_form_approx's model: both evaluators of Eq. 7 agree on it.
+    CHECK(da["init"]["solver"] == "closed_form_approx");
+    CHECK(da["init"]["objective"].get<double>() ==
+          doctest::Approx(da["init"]["diagnostics"]["objective"].get<double>()).epsilon(1e-9));
+    CHECK(da["init"]["relative_gap"].get<double>() ==
+          doctest::Approx((da["init"]["objective"].get<double>() - da["objective"].get<double>()) /
+                          da["objective"].get<double>()));
+    MESSAGE("k = " << k << ": Algorithm 1 is " << da["init"]["relative_gap"].get<double>()
+                   << " above the optimum; iterations from Algorithm 1 / random: " << da["iterations"] << " / "
+                   << dr["iterations"]);
     CHECK(da["objective"].get<double>() == doctest::Approx(dr["objective"].get<double>()).epsilon(1e-6));
   }
 }

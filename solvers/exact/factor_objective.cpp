@@ -143,17 +143,20 @@ arma::mat FactorObjective<T>::best_V(const arma::mat& U) const {
     const arma::rowvec det = s00 % s11 - s01 % s01;
     const arma::rowvec z0 = (s11 % b0 - s01 % b1) / det, z1 = (s00 % b1 - s01 % b0) / det;
     Vt = Y2 - Y1.each_row() % c - Y1.each_row() % z0 - Y2.each_row() % z1;
-    // A relative determinant below 1e-6 would lose more than ~6 digits to cancellation.
-    arma::urowvec fallback = arma::abs(det) <= 1e-12 * (arma::abs(s00) % (arma::abs(pp) + c) + arma::square(arma::abs(up) + 1.0));
-    // Cancellation can hide a singular system behind a modest determinant: check every column's
-    // residual A_j v_j - b_j = A v_j - u_j (p_j.v_j) - p_j (u_j.v_j) + c_j u_j (u_j.v_j) - b_j.
-    const arma::rowvec uv = arma::sum(U.t() % Vt, 0), pv = arma::sum(P.t() % Vt, 0);
-    const arma::mat residual = A * Vt - U.t().eval().each_row() % (pv - c % uv) - P.t().eval().each_row() % uv -
-                               (P.t() - U.t().eval().each_row() % c);
+    // S is singular to working precision when det is below 1e-12 of the size of its terms (measured
+    // before their cancellation: at k = n, uu = C_jj, up = 1 and pp = (G_L)_jj, so det is exactly 0).
+    arma::urowvec fallback =
+        arma::abs(det) <= 1e-12 * (arma::abs(s00) % (arma::abs(pp) + c) + arma::square(arma::abs(up) + 1.0));
+    // A safety net for ill-conditioned columns: the residual
+    // A_j v_j - b_j = A v_j - u_j (p_j.v_j - c_j u_j.v_j) - p_j (u_j.v_j) - b_j must be small.
+    const arma::mat Ut = U.t(), Pt = P.t();
+    const arma::rowvec uv = arma::sum(Ut % Vt, 0), pv = arma::sum(Pt % Vt, 0);
+    const arma::mat rhs = Pt - Ut.each_row() % c;
+    const arma::mat residual = A * Vt - Ut.each_row() % (pv - c % uv) - Pt.each_row() % uv - rhs;
     const double norm_A = arma::norm(A, "fro");
     for (arma::uword j = 0; j < nn; ++j)
       if (!Vt.col(j).is_finite() ||
-          arma::norm(residual.col(j)) > 1e-8 * (norm_A * arma::norm(Vt.col(j)) + arma::norm(P.row(j) - c[j] * U.row(j))))
+          arma::norm(residual.col(j)) > 1e-8 * (norm_A * arma::norm(Vt.col(j)) + arma::norm(rhs.col(j))))
         fallback[j] = 1;
     direct = arma::find(fallback);
   } else {
