@@ -293,6 +293,25 @@ TEST_CASE("ml-latest-small: monotone traces, convergence, same optimum from rand
   }
 }
 
+TEST_CASE("ml-latest-small: init=admm starts from ADMM's factors and reaches the same optimum") {
+  SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
+  if (!registered("admm")) {
+    MESSAGE("admm is not registered yet: init=admm not exercised");
+    return;
+  }
+  const BinaryCsr X = ml_latest_small_train(ratings, 20);
+  LinalgCache cache(X);
+  FitContext ctx(cache);
+  const auto from_admm = fit(ctx, "exact:rank=10,lambda=20,p=0.33,init=admm");
+  const auto from_random = fit(ctx, "exact:rank=10,lambda=20,p=0.33,init=random");
+  const nlohmann::json& d = from_admm->diagnostics();
+  CHECK(d["init"]["solver"] == "admm");
+  CHECK(d["converged"].get<bool>());
+  CHECK(non_increasing(d["trace"]));
+  CHECK(d["objective"].get<double>() ==
+        doctest::Approx(from_random->diagnostics()["objective"].get<double>()).epsilon(1e-6));
+}
+
 TEST_CASE("ml-latest-small: float32 runs to a reported stop close to the float64 optimum") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const BinaryCsr X = ml_latest_small_train(ratings, 20);
