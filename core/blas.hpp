@@ -8,6 +8,10 @@ void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
 void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info);
 void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void spotrs_(const char* uplo, const int* n, const int* nrhs, const float* a, const int* lda, float* b,
+             const int* ldb, int* info);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda, double* b,
+             const int* ldb, int* info);
 void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
 char* openblas_get_config(void);
@@ -19,6 +23,13 @@ inline void potrf(char uplo, int n, float* a, int lda, int& info) { spotrf_(&upl
 inline void potrf(char uplo, int n, double* a, int lda, int& info) { dpotrf_(&uplo, &n, a, &lda, &info); }
 inline void potri(char uplo, int n, float* a, int lda, int& info) { spotri_(&uplo, &n, a, &lda, &info); }
 inline void potri(char uplo, int n, double* a, int lda, int& info) { dpotri_(&uplo, &n, a, &lda, &info); }
+// Solves A X = B in place of B from the Cholesky factor of A left by potrf.
+inline void potrs(char uplo, int n, int nrhs, const float* a, int lda, float* b, int ldb, int& info) {
+  spotrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info);
+}
+inline void potrs(char uplo, int n, int nrhs, const double* a, int lda, double* b, int ldb, int& info) {
+  dpotrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info);
+}
 
 }  // namespace aelab::lapack
 

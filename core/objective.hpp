@@ -16,6 +16,12 @@ template <typename T>
 double edlae_objective(const arma::Mat<T>& G, const arma::vec& lambda_diag, const arma::Mat<T>& U,
                        const arma::Mat<T>& V);
 
+// The same value when the product GU = G U is already at hand (the iterative solvers compute it in
+// every epoch anyway): O(n k^2), so an objective trace costs no extra n^2 work. g = diag(G).
+template <typename T>
+double edlae_objective_given_gu(const arma::vec& g, const arma::vec& lambda_diag, const arma::Mat<T>& U,
+                                const arma::Mat<T>& V, const arma::Mat<T>& GU);
+
 // Same objective for a dense item-item matrix W (its diagonal is ignored, as in Eq. 7). O(n^3):
 // for full-rank models and tests.
 template <typename T>

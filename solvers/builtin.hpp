@@ -8,6 +8,8 @@
 namespace aelab {
 
 std::unique_ptr<Solver> make_popularity_solver();
+std::unique_ptr<Solver> make_zero_diagonal_solver();  // SPEC 2.3 (ALS), full rank 2.2
+std::unique_ptr<Solver> make_admm_solver();           // SPEC 2.4 (published ADMM), full rank 2.2
 
 // Adds every built-in solver to `registry`.
 void register_builtin_solvers(Registry& registry);
