@@ -8,8 +8,11 @@
 
 namespace aelab::bench {
 
+int run_admm_bench(const Arguments& args);  // bench/bench_admm.cpp
+
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
+      {"admm", run_admm_bench, "seed Table 1: admm epochs vs closed_form_approx per rank, epoch vs SPD inverse"},
   };
   return table;
 }

@@ -462,3 +462,17 @@ TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat pop
   }
   CHECK(cache.stats().inversions == 1);  // both solvers shared one inverse
 }
+
+TEST_CASE("aelab bench admm runs at a smoke-test size and rejects bad options in one line") {
+  const auto ok = test::run_aelab({"bench", "admm", "--items", "60", "--users", "300", "--ranks", "2,6", "--epochs", "3"});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("rank |") != std::string::npos);
+  CHECK(ok.out.find("\n     2 |") != std::string::npos);
+  CHECK(ok.out.find("\n     6 |") != std::string::npos);
+  const auto bad = test::run_aelab({"bench", "admm", "--items", "60", "--ranks", "0"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("--ranks: expected positive integers") != std::string::npos);
+  const auto too_big = test::run_aelab({"bench", "admm", "--items", "60", "--ranks", "61"});
+  CHECK(too_big.exit_code == 1);
+  CHECK(too_big.err.find("exceeds --items 60") != std::string::npos);
+}

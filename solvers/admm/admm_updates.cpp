@@ -28,7 +28,7 @@ std::optional<std::string> admm_epoch(const arma::Mat<T>& G, const arma::Mat<T>&
   const arma::Col<T> scale = T(1) + s.beta;                     // diagMat(1 + beta)
   const arma::Col<T> shift = Omega % (s.beta - s.gamma);        // diagMat(Omega o (beta - gamma))
   // V-step: V = R^T U M^{-1} = [diagMat(1 + beta) G U + diagMat(shift) U] M^{-1}, M = U^T (G + Lambda + Omega) U.
-  const SmallSpdSystem<T> M(s.U.t() * s.GU + s.U.t() * arma::Mat<T>(s.U.each_col() % (lambda + Omega)));
+  const SmallSpdSystem<T> M(s.U.t() * arma::Mat<T>(s.GU + s.U.each_col() % (lambda + Omega)));
   if (!M.ok()) return "the V-step system U^T (G + Lambda + diagMat(Omega)) U " + M.problem();
   s.V = s.GU.each_col() % scale + s.U.each_col() % shift;
   M.right_solve_in_place(s.V);

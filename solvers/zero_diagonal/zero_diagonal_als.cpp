@@ -68,7 +68,7 @@ std::optional<std::string> als_epoch(const arma::Mat<T>& G, const arma::Mat<T>& 
 
   // V-step: V = G U M^{-1} corrected per column, M = U^T G_L U, H^T = U M^{-1}.
   s.GU = G * s.U;
-  const SmallSpdSystem<T> M(s.U.t() * s.GU + s.U.t() * arma::Mat<T>(s.U.each_col() % lambda));
+  const SmallSpdSystem<T> M(s.U.t() * arma::Mat<T>(s.GU + s.U.each_col() % lambda));
   if (!M.ok()) return "U^T (G + Lambda) U " + M.problem();
   arma::Mat<T> Ht = s.U;
   M.right_solve_in_place(Ht);
