@@ -32,7 +32,7 @@ class AdmmSolver : public Solver {
     keep_best.name = "keep_best";
     keep_best.type = ParamType::boolean;
     keep_best.default_value = false;
-    keep_best.doc = "return the epoch of lowest Eq. 7 objective instead of the last one (the published behaviour)";
+    keep_best.doc = "return the epoch of lowest Eq. 7 objective; false: the last epoch, as the published code does";
     return {rank_param_spec(), lambda_param_spec(), dropout_param_spec(), omega, epochs_param_spec(10),
             seed_param_spec(), keep_best};
   }

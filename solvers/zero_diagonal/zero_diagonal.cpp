@@ -56,15 +56,18 @@ class ZeroDiagonalSolver : public Solver {
       throw Error("zero_diagonal: rank 1 is degenerate (diag(u v^T) = 0 forces u_j v_j = 0 for every item, so "
                   "from a random start u = 0 is the only feasible point); use rank >= 2");
     const GramAccess<T> gram(ctx.linalg, ctx.force_memory);
-    const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
+    // The Hadamard system's buffer is claimed (and touched, so that the kernel really provides it)
+    // before the inverse, so that the memory guards see one allocation after the other.
     ensure_memory(static_cast<std::size_t>(static_cast<double>(n) * static_cast<double>(n) * sizeof(T)),
                   "the n x n system (C o K) of the zero_diagonal U-step (" + std::to_string(n) + " x " +
                       std::to_string(n) + " " + dtype_name(dtype_of<T>()) + ")",
                   ctx.force_memory);
+    arma::Mat<T> workspace(n, n, arma::fill::zeros);
+    const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
     Timer epochs_timer;
     auto result = zero_diagonal_als<T>(gram.G(), *inverse.C, ctx.linalg.lambda_diagonal(lambda, p),
                                        gaussian_start<T>(n, k, kReferenceStartStddev, params.integer("seed")),
-                                       static_cast<std::size_t>(params.integer("epochs")), ctx.log);
+                                       static_cast<std::size_t>(params.integer("epochs")), ctx.log, &workspace);
     const double epochs_seconds = epochs_timer.seconds();
 
     auto model = std::make_unique<LowRankModel<T>>(result.U, result.V);

@@ -94,7 +94,8 @@ std::string epoch_line(std::size_t epoch, std::size_t epochs, double objective, 
 template <typename T>
 ZeroDiagonalAlsResult<T> zero_diagonal_als(const arma::Mat<T>& G, const arma::Mat<T>& C, const arma::vec& lambda_diag,
                                            arma::Mat<T> V0, std::size_t epochs,
-                                           const std::function<void(const std::string&)>& log) {
+                                           const std::function<void(const std::string&)>& log,
+                                           arma::Mat<T>* workspace) {
   const arma::uword n = G.n_rows, k = V0.n_cols;
   if (G.n_cols != n || C.n_rows != n || C.n_cols != n || lambda_diag.n_elem != n || V0.n_rows != n || k == 0 || k > n)
     throw Error("zero_diagonal_als: inconsistent shapes");
@@ -107,7 +108,9 @@ ZeroDiagonalAlsResult<T> zero_diagonal_als(const arma::Mat<T>& G, const arma::Ma
   result.trace.record({0, arma::accu(g), 0.0, 0.0});
   AlsState<T> state, last;
   state.V = std::move(V0);
-  arma::Mat<T> system(n, n);
+  arma::Mat<T> own_workspace;
+  arma::Mat<T>& system = workspace ? *workspace : own_workspace;
+  system.set_size(n, n);
   for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
     Timer timer;
     std::optional<std::string> problem = als_epoch(G, C, lambda, system, state);
@@ -138,9 +141,11 @@ ZeroDiagonalAlsResult<T> zero_diagonal_als(const arma::Mat<T>& G, const arma::Ma
 
 template ZeroDiagonalAlsResult<float> zero_diagonal_als<float>(const arma::Mat<float>&, const arma::Mat<float>&,
                                                                const arma::vec&, arma::Mat<float>, std::size_t,
-                                                               const std::function<void(const std::string&)>&);
+                                                               const std::function<void(const std::string&)>&,
+                                                               arma::Mat<float>*);
 template ZeroDiagonalAlsResult<double> zero_diagonal_als<double>(const arma::Mat<double>&, const arma::Mat<double>&,
                                                                  const arma::vec&, arma::Mat<double>, std::size_t,
-                                                                 const std::function<void(const std::string&)>&);
+                                                                 const std::function<void(const std::string&)>&,
+                                                                 arma::Mat<double>*);
 
 }  // namespace aelab

@@ -52,10 +52,13 @@ struct ZeroDiagonalAlsResult {
 // column rank). Trace row 0 is the objective of W = 0 (= tr G), which the 1e-4 random start
 // approximates. A non-finite iterate or an unusable system stops the run: the last completed epoch
 // is returned and the stop is recorded in the trace; when the first epoch fails, throws aelab::Error
-// naming it. `log` receives one line per epoch (may be empty).
+// naming it. `log` receives one line per epoch (may be empty). `workspace`, when given, is the n x n
+// buffer of the Hadamard system (so a caller can allocate it before other large allocations);
+// otherwise one is allocated here.
 template <typename T>
 ZeroDiagonalAlsResult<T> zero_diagonal_als(const arma::Mat<T>& G, const arma::Mat<T>& C, const arma::vec& lambda_diag,
                                            arma::Mat<T> V0, std::size_t epochs,
-                                           const std::function<void(const std::string&)>& log = {});
+                                           const std::function<void(const std::string&)>& log = {},
+                                           arma::Mat<T>* workspace = nullptr);
 
 }  // namespace aelab
