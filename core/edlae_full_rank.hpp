@@ -18,14 +18,4 @@ void edlae_full_rank_in_place(arma::Mat<T>& C) {
   }
 }
 
-// The Eq. 7 objective of B^, from diag(C) alone, O(n). With D = diagMat(1 (/) diag C), SPEC 2.0 gives
-// G_L B^ = G_L - D and B^T G_L B^ = G_L - 2D + DCD, and diag(B^) = 0, so with G = G_L - Lambda:
-//   tr(G B^) = tr(G_L) - tr(D),   tr(B^T G_L B^) = tr(G_L) - 2 tr(D) + sum_j C_jj / C_jj^2 = tr(G_L) - tr(D),
-//   L(B^) = tr(G) - 2 tr(G B^) + tr(B^T G_L B^) = tr(D) - tr(Lambda) = sum_j (1 / C_jj - Lambda_jj).
-// Each term 1/C_jj - Lambda_jj >= 0 is item j's squared error left by the others (a Schur complement).
-// Call it before edlae_full_rank_in_place consumes C.
-inline double edlae_full_rank_objective(const arma::vec& diag_C, const arma::vec& lambda_diag) {
-  return arma::accu(1.0 / diag_C - lambda_diag);
-}
-
 }  // namespace aelab

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "core/models.hpp"
+#include "core/objective.hpp"
 #include "core/timer.hpp"
 
 namespace aelab {
@@ -12,6 +13,7 @@ ParamSpec rank_param_spec() {
   ParamSpec s;
   s.name = "rank";
   s.type = ParamType::rank;
+  s.default_value = "full";
   s.doc = "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of SPEC 2.2";
   return s;
 }
@@ -20,6 +22,7 @@ ParamSpec lambda_param_spec() {
   ParamSpec s;
   s.name = "lambda";
   s.type = ParamType::real;
+  s.default_value = 300.0;
   s.min = 0.0;
   s.doc = "uniform L2 weight; Lambda = lambda I + p/(1-p) diagMat(g) (SPEC 1)";
   return s;
@@ -29,7 +32,7 @@ ParamSpec dropout_param_spec() {
   ParamSpec s;
   s.name = "p";
   s.type = ParamType::real;
-  s.default_value = 0.0;
+  s.default_value = 0.33;
   s.min = 0.0;
   s.max = 1.0;
   s.max_inclusive = false;
@@ -65,6 +68,12 @@ std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::strin
   return static_cast<std::size_t>(k);
 }
 
+std::size_t inverse_bytes_to_allocate(const LinalgCache& cache, Dtype dtype, double lambda, double p) {
+  if (cache.has_inverse(dtype, lambda, p)) return 0;
+  const std::size_t n = cache.n_items(), bytes = n * n * dtype_bytes(dtype), held = cache.held_inverse_bytes();
+  return bytes > held ? bytes - held : 0;
+}
+
 template <typename T>
 GramAccess<T>::GramAccess(LinalgCache& cache, bool force_memory) {
   Timer timer;
@@ -84,23 +93,26 @@ template <typename T>
 std::unique_ptr<FittedModel> fit_full_rank_edlae(FitContext& ctx, double lambda, double p) {
   FitMemoryRecord memory;
   Timer total;
-  const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
   const std::size_t n = ctx.linalg.n_items();
-  const double bytes = static_cast<double>(n) * static_cast<double>(n) * sizeof(T);
-  ensure_memory(static_cast<std::size_t>(bytes),
-                "the full-rank model B^ (" + std::to_string(n) + " x " + std::to_string(n) + " " +
-                    dtype_name(dtype_of<T>()) + ")",
+  const std::size_t model_bytes = n * n * sizeof(T);
+  // One guard for everything this fit adds (the inverse unless cached, and B^), before the n^3 work.
+  ensure_memory(model_bytes + inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p),
+                "the full-rank model B^ and the inverse of G + Lambda (" + std::to_string(n) + " x " +
+                    std::to_string(n) + " " + dtype_name(dtype_of<T>()) + " each)",
                 ctx.force_memory);
-  const arma::vec diag_C = arma::conv_to<arma::vec>::from(arma::Col<T>(inverse.C->diag()));
-  const double objective = edlae_full_rank_objective(diag_C, ctx.linalg.lambda_diagonal(lambda, p));
+  const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
+  const arma::vec c = arma::conv_to<arma::vec>::from(arma::Col<T>(inverse.C->diag()));
+  const double objective = edlae_objective_shrinkage_form(ctx.linalg.item_counts(), ctx.linalg.lambda_diagonal(lambda, p),
+                                                          c, 1.0 / c);  // = sum_j (1 / C_jj - Lambda_jj)
   arma::Mat<T> B = *inverse.C;
   edlae_full_rank_in_place(B);
   auto model = std::make_unique<DenseItemModel<T>>(std::move(B));
   auto& d = model->diagnostics();
   d["objective"] = objective;
+  d["dtype"] = dtype_name(dtype_of<T>());
   d["inverse_reused"] = inverse.reused;
   d["seconds"] = {{"inverse", inverse.reused ? 0.0 : inverse.seconds}, {"total", total.seconds()}};
-  memory.write(d, static_cast<std::size_t>(2 * bytes));
+  memory.write(d, 2 * model_bytes);
   return model;
 }
 

@@ -14,7 +14,9 @@
 
 namespace aelab {
 
-// rank (required), lambda (required, >= 0), p (default 0, in [0, 1)), epochs (>= 1), seed (>= 0).
+// rank (default "full"), lambda (default 300, >= 0), p (default 0.33, in [0, 1)) — the defaults of
+// `closed_form_approx` and `unconstrained`, so that the Figure-1 solvers mean the same Lambda —, epochs
+// (>= 1), seed (>= 0).
 ParamSpec rank_param_spec();
 ParamSpec lambda_param_spec();
 ParamSpec dropout_param_spec();
@@ -23,6 +25,10 @@ ParamSpec seed_param_spec();
 
 // k for `rank` on n items; throws aelab::Error("<solver>: rank k exceeds the number of items n").
 std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::string& solver);
+
+// Bytes the inverse of (lambda, p) in dtype will add: 0 when the cache holds it, otherwise n^2 elements
+// minus the inverse held now (freed before a different one is computed).
+std::size_t inverse_bytes_to_allocate(const LinalgCache& cache, Dtype dtype, double lambda, double p);
 
 // The pristine Gram matrix G in precision T: the cache's kept copy when it keeps one, otherwise an
 // own copy (guarded by ensure_memory unless force_memory).

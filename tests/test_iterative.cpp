@@ -8,13 +8,14 @@
 #include <map>
 #include <sstream>
 
-#include "core/edlae_full_rank.hpp"
 #include "core/linalg_cache.hpp"
+#include "core/loaders.hpp"
 #include "core/metrics.hpp"
 #include "core/models.hpp"
 #include "core/objective.hpp"
 #include "core/random_start.hpp"
 #include "core/small_spd.hpp"
+#include "core/split.hpp"
 #include "solvers/admm/admm_updates.hpp"
 #include "solvers/builtin.hpp"
 #include "solvers/zero_diagonal/zero_diagonal_als.hpp"
@@ -25,20 +26,11 @@ using namespace aelab;
 namespace {
 
 // Positive ratings (> 3.5) of ml-latest-small as user -> movies, users in id order, rows in file order.
-std::map<long, std::vector<long>> positive_ratings(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::string line;
-  std::getline(in, line);  // header
-  std::map<long, std::vector<long>> by_user;
-  while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string user, movie, rating;
-    std::getline(fields, user, ',');
-    std::getline(fields, movie, ',');
-    std::getline(fields, rating, ',');
-    if (std::stod(rating) > 3.5) by_user[std::stol(user)].push_back(std::stol(movie));
-  }
+std::map<std::int64_t, std::vector<std::int64_t>> positive_ratings(const std::string& path) {
+  const RawInteractions raw = load_interactions({"movielens-csv", path});
+  std::map<std::int64_t, std::vector<std::int64_t>> by_user;
+  for (std::size_t r = 0; r < raw.n_rows(); ++r)
+    if (raw.value[r] > 3.5) by_user[raw.users.number(raw.user[r])].push_back(raw.items.number(raw.item[r]));
   return by_user;
 }
 
@@ -46,62 +38,23 @@ std::map<long, std::vector<long>> positive_ratings(const std::string& path) {
 // real data with real co-occurrence structure, for the dense reference comparisons.
 BinaryCsr top_movies(const std::string& path, std::size_t n) {
   const auto by_user = positive_ratings(path);
-  std::map<long, long> count;
+  std::map<std::int64_t, long> count;
   for (const auto& [user, movies] : by_user)
-    for (long m : movies) ++count[m];
-  std::vector<std::pair<long, long>> order;  // (-count, movie): most popular first, ties by id
+    for (std::int64_t m : movies) ++count[m];
+  std::vector<std::pair<long, std::int64_t>> order;  // (-count, movie): most popular first, ties by id
   for (const auto& [movie, c] : count) order.emplace_back(-c, movie);
   std::sort(order.begin(), order.end());
-  std::map<long, std::uint32_t> column;
+  std::map<std::int64_t, std::uint32_t> column;
   for (std::size_t j = 0; j < n; ++j) column[order[j].second] = static_cast<std::uint32_t>(j);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::uint32_t row = 0;
   for (const auto& [user, movies] : by_user) {
     bool any = false;
-    for (long m : movies)
+    for (std::int64_t m : movies)
       if (auto it = column.find(m); it != column.end()) pairs.emplace_back(row, it->second), any = true;
     row += any ? 1 : 0;
   }
   return BinaryCsr::from_pairs(row, n, std::move(pairs));
-}
-
-// A simple deterministic strong-generalization split of ml-latest-small, standing in for the split
-// protocol (core/split.hpp) until it is merged: positive ratings, users with >= 5 of them in id order,
-// every 6th user held out (rows at positions 4, 9, 14, ... of the file order to _te, the rest _tr),
-// items of the training users with >= 2 of them (keeps n near 3,700 so the suite stays fast).
-SplitData simple_split(const std::string& path) {
-  const auto by_user = positive_ratings(path);
-  std::vector<long> users;
-  for (const auto& [user, movies] : by_user)
-    if (movies.size() >= 5) users.push_back(user);
-  std::map<long, int> train_count;
-  for (std::size_t r = 0; r < users.size(); ++r)
-    if (r % 6 != 5)
-      for (long m : by_user.at(users[r])) ++train_count[m];
-  std::map<long, std::uint32_t> vocabulary;
-  for (const auto& [movie, c] : train_count)
-    if (c >= 2) vocabulary.emplace(movie, static_cast<std::uint32_t>(vocabulary.size()));
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> train, fold_in, held_out;
-  SplitData split;
-  std::uint32_t n_train = 0, n_held = 0;
-  for (std::size_t r = 0; r < users.size(); ++r) {
-    const auto& movies = by_user.at(users[r]);
-    if (r % 6 != 5) {
-      for (long m : movies)
-        if (auto it = vocabulary.find(m); it != vocabulary.end()) train.emplace_back(n_train, it->second);
-      ++n_train;
-      continue;
-    }
-    for (std::size_t t = 0; t < movies.size(); ++t)
-      if (auto it = vocabulary.find(movies[t]); it != vocabulary.end())
-        (t % 5 == 4 ? held_out : fold_in).emplace_back(n_held, it->second);
-    split.test.uids.push_back(r);
-    ++n_held;
-  }
-  split.train = BinaryCsr::from_pairs(n_train, vocabulary.size(), std::move(train));
-  split.test.fold_in = BinaryCsr::from_pairs(n_held, vocabulary.size(), std::move(fold_in));
-  split.test.held_out = BinaryCsr::from_pairs(n_held, vocabulary.size(), std::move(held_out));
-  return split;
 }
 
 // The small problems' dense quantities, computed independently of the solvers' code paths.
@@ -262,8 +215,6 @@ TEST_CASE("zero_diagonal at rank n equals B^ of SPEC 2.2; rank full returns B^ a
     // L(B^) = sum_j (1 / C_jj - Lambda_jj) equals the definition of Eq. 7.
     CHECK(model->diagnostics()["objective"].get<double>() == doctest::Approx(dense.objective(B)).epsilon(1e-11));
   }
-  CHECK(edlae_full_rank_objective(dense.C.diag(), dense.Lambda) ==
-        doctest::Approx(edlae_objective_dense(dense.G, dense.Lambda, B)).epsilon(1e-11));
 }
 
 TEST_CASE("zero_diagonal guards the 0/0 of an item without co-occurrences") {
@@ -424,13 +375,16 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
   CHECK_THROWS_WITH_AS(fit(ctx, "admm:rank=51,lambda=5"), doctest::Contains("exceeds the number of items 50"), Error);
   CHECK_THROWS_WITH_AS(fit(ctx, "zero_diagonal:rank=51,lambda=5"), doctest::Contains("exceeds"), Error);
   CHECK_THROWS_AS(fit(ctx, "admm:rank=5,lambda=5,omega=0"), Error);
-  CHECK_THROWS_AS(fit(ctx, "admm:rank=5"), Error);  // lambda is required
+  CHECK_THROWS_AS(fit(ctx, "admm:rank=5,lambda=-1"), Error);
   CHECK_THROWS_AS(fit(ctx, "zero_diagonal:rank=5,lambda=1,p=1"), Error);
   const Registry registry = builtin_registry();
   const ParamSet params = parse_solver_spec(registry, "admm:rank=100,lambda=5").params;
   CHECK(params.integer("epochs") == 10);
   CHECK(params.real("omega") == 500.0);
   CHECK(params.boolean("keep_best") == false);
+  CHECK(params.real("p") == 0.33);  // the defaults of closed_form_approx: the same Lambda for every solver
+  CHECK(parse_solver_spec(registry, "admm").params.rank("rank").full);
+  CHECK(parse_solver_spec(registry, "zero_diagonal").params.real("lambda") == 300.0);
   CHECK(registry.get("admm").memory_estimate(10000, Dtype::float64, params) == (2 * 10000ull * 10000 + 12 * 10000 * 100) * 8);
   const ParamSet zd = parse_solver_spec(registry, "zero_diagonal:rank=100,lambda=5").params;
   CHECK(registry.get("zero_diagonal").memory_estimate(10000, Dtype::float32, zd) == (3 * 10000ull * 10000 + 8 * 10000 * 100) * 4);
@@ -438,8 +392,13 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
 
 TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat popularity") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  const SplitData split = simple_split(ratings);
-  REQUIRE(split.n_items() > 3000);
+  // The protocol split (SPEC 3): rating > 3.5, users with >= 5 rows, 50 validation and 50 test users.
+  SplitOptions options;
+  options.threshold = 3.5;
+  options.min_uc = 5;
+  options.heldout_users = 50;
+  const SplitData split = to_split_data(make_split(load_interactions({"movielens-csv", ratings}), options));
+  REQUIRE(split.n_items() == 5697);
   LinalgCache cache(split.train);
   FitContext ctx(cache);
   const double popularity = evaluate(*fit(ctx, "popularity"), split.test, default_metrics()).summary("ndcg@100").mean;

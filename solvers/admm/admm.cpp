@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/linalg_cache.hpp"
+#include "core/memory.hpp"
 #include "core/models.hpp"
 #include "core/random_start.hpp"
 #include "core/timer.hpp"
@@ -63,6 +64,10 @@ class AdmmSolver : public Solver {
     const std::size_t n = ctx.linalg.n_items();
     const std::size_t k = resolve_rank(rank, n, name());
     const GramAccess<T> gram(ctx.linalg, ctx.force_memory);
+    ensure_memory(inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p) + 12 * n * k * sizeof(T),
+                  "admm at n = " + std::to_string(n) + ", rank " + std::to_string(k) + " (" +
+                      dtype_name(dtype_of<T>()) + "; the inverse of G + Lambda and the factors)",
+                  ctx.force_memory);
     const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
     Timer epochs_timer;
     auto result = run_admm<T>(gram.G(), *inverse.C, ctx.linalg.lambda_diagonal(lambda, p), params.real("omega"),
@@ -73,6 +78,7 @@ class AdmmSolver : public Solver {
     auto model = std::make_unique<LowRankModel<T>>(result.U, result.V);
     auto& d = model->diagnostics();
     d["objective"] = result.objective;
+    d["dtype"] = dtype_name(dtype_of<T>());
     d["inverse_reused"] = inverse.reused;
     // The published ADMM is not monotone: any rise is reported (relative tolerance 1e-12).
     result.trace.finish(result.returned_epoch, 1e-12, d);

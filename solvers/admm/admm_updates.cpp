@@ -84,7 +84,7 @@ AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma:
     const double seconds = timer.seconds();
     double objective = 0, residual = 0;
     if (!problem) {
-      objective = edlae_objective_given_gu(g_double, lambda_diag, s.U, s.V, s.GU);
+      objective = edlae_objective_from_gu(g_double, lambda_diag, s.U, s.V, s.GU);
       residual = static_cast<double>(arma::abs(s.d - s.beta).max());
       if (!std::isfinite(objective)) problem = "the objective is not finite";
     }

@@ -56,11 +56,13 @@ class ZeroDiagonalSolver : public Solver {
       throw Error("zero_diagonal: rank 1 is degenerate (diag(u v^T) = 0 forces u_j v_j = 0 for every item, so "
                   "from a random start u = 0 is the only feasible point); use rank >= 2");
     const GramAccess<T> gram(ctx.linalg, ctx.force_memory);
-    // The Hadamard system's buffer is claimed (and touched, so that the kernel really provides it)
-    // before the inverse, so that the memory guards see one allocation after the other.
-    ensure_memory(static_cast<std::size_t>(static_cast<double>(n) * static_cast<double>(n) * sizeof(T)),
-                  "the n x n system (C o K) of the zero_diagonal U-step (" + std::to_string(n) + " x " +
-                      std::to_string(n) + " " + dtype_name(dtype_of<T>()) + ")",
+    // One guard for what this fit adds besides G (the Hadamard system, the inverse unless cached, the
+    // factors) before any n^3 work; the system's buffer is then claimed and touched (so that the kernel
+    // really provides it) before the inverse is computed.
+    const std::size_t system_bytes = n * n * sizeof(T);
+    ensure_memory(system_bytes + inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p) + 8 * n * k * sizeof(T),
+                  "zero_diagonal at n = " + std::to_string(n) + ", rank " + std::to_string(k) + " (" +
+                      dtype_name(dtype_of<T>()) + "; the n x n system (C o K) and the inverse of G + Lambda)",
                   ctx.force_memory);
     arma::Mat<T> workspace(n, n, arma::fill::zeros);
     const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
@@ -73,6 +75,7 @@ class ZeroDiagonalSolver : public Solver {
     auto model = std::make_unique<LowRankModel<T>>(result.U, result.V);
     auto& d = model->diagnostics();
     d["objective"] = result.objective;
+    d["dtype"] = dtype_name(dtype_of<T>());
     d["inverse_reused"] = inverse.reused;
     result.trace.finish(result.returned_epoch, 1e-10, d);
     d["seconds"] = {{"gram", gram.seconds()},

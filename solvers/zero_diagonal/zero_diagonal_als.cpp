@@ -117,7 +117,7 @@ ZeroDiagonalAlsResult<T> zero_diagonal_als(const arma::Mat<T>& G, const arma::Ma
     const double seconds = timer.seconds();
     double objective = 0, residual = 0;
     if (!problem) {
-      objective = edlae_objective_given_gu(g, lambda_diag, state.U, state.V, state.GU);
+      objective = edlae_objective_from_gu(g, lambda_diag, state.U, state.V, state.GU);
       residual = static_cast<double>(arma::abs(arma::sum(state.U % state.V, 1)).max());
       if (!std::isfinite(objective)) problem = "the objective is not finite";
     }
