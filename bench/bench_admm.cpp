@@ -8,13 +8,13 @@
 // as "not registered" when this build does not have it.
 #include <cstdio>
 #include <iostream>
-#include <random>
 #include <sstream>
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
 #include "core/error.hpp"
 #include "core/linalg_cache.hpp"
+#include "core/synthetic.hpp"
 #include "core/timer.hpp"
 #include "solvers/builtin.hpp"
 
@@ -22,20 +22,19 @@ namespace aelab::bench {
 
 namespace {
 
-// Seeded synthetic interactions: `users` rows, item popularity Zipf(1) over `items` columns, about
-// `per_user` items per user (uniform in [per_user / 2, 3 per_user / 2]), every item held at least once.
-BinaryCsr zipf_interactions(std::size_t users, std::size_t items, std::size_t per_user, std::uint64_t seed) {
-  std::mt19937_64 engine(seed);
-  std::vector<double> weights(items);
-  for (std::size_t j = 0; j < items; ++j) weights[j] = 1.0 / static_cast<double>(j + 1);
-  std::discrete_distribution<std::uint32_t> item(weights.begin(), weights.end());
-  std::uniform_int_distribution<std::size_t> count(std::max<std::size_t>(1, per_user / 2), per_user + per_user / 2);
-  std::uniform_int_distribution<std::uint32_t> any_user(0, static_cast<std::uint32_t>(users - 1));
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-  for (std::uint32_t u = 0; u < users; ++u)
-    for (std::size_t c = count(engine); c > 0; --c) pairs.emplace_back(u, item(engine));
-  for (std::uint32_t j = 0; j < items; ++j) pairs.emplace_back(any_user(engine), j);
-  return BinaryCsr::from_pairs(users, items, std::move(pairs));
+// The training matrix of the benchmark: every row of the seeded synthetic generator (core/synthetic.hpp:
+// latent topics, Zipf item popularity, power-law user activity) as a binary interaction. Items keep
+// the generator's first-appearance indices; an item that never appears is an empty column.
+BinaryCsr synthetic_training_matrix(std::size_t users, std::size_t items, double per_user, std::uint64_t seed) {
+  SyntheticSpec spec;
+  spec.users = users;
+  spec.items = items;
+  spec.mean_items_per_user = per_user;
+  spec.seed = seed;
+  const RawInteractions raw = generate_synthetic(spec);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(raw.n_rows());
+  for (std::size_t r = 0; r < raw.n_rows(); ++r) pairs[r] = {raw.user[r], raw.item[r]};
+  return BinaryCsr::from_pairs(raw.users.size(), std::max<std::size_t>(items, raw.items.size()), std::move(pairs));
 }
 
 std::vector<std::uint64_t> parse_ranks(const std::string& text) {
@@ -112,7 +111,7 @@ int run_admm_bench(const Arguments& args) {
                       "synthetic data, and the cost of one admm epoch against one SPD inverse.",
                       {{"items", "N", "number of items n (default 10000)"},
                        {"users", "M", "number of training users (default 5 n)"},
-                       {"per-user", "C", "mean items per user (default 40)"},
+                       {"per-user", "C", "mean interactions per user (default 40, at most n / 4)"},
                        {"ranks", "K,K,...", "ranks to time (default 10,100,500,1000)"},
                        {"epochs", "E", "admm epochs (default 10)"},
                        {"dtype", "T", "float64 (default) or float32"},
@@ -122,10 +121,11 @@ int run_admm_bench(const Arguments& args) {
                        {"seed", "S", "seed of the data and the random starts (default 1)"}});
   if (!cl.parse(args)) return 0;
   const std::size_t items = static_cast<std::size_t>(cl.integer("items").value_or(10000));
-  if (items < 2) throw Error("aelab bench admm: --items must be at least 2");
+  if (items < 10) throw Error("aelab bench admm: --items must be at least 10");
   const std::size_t users = static_cast<std::size_t>(cl.integer("users").value_or(static_cast<long long>(5 * items)));
-  const std::size_t per_user = static_cast<std::size_t>(cl.integer("per-user").value_or(40));
-  if (users < 1 || per_user < 1) throw Error("aelab bench admm: --users and --per-user must be positive");
+  // The generator needs 5 <= mean <= items / 2; the default stays inside that range for small sizes.
+  const double per_user = cl.number("per-user").value_or(std::min(40.0, std::max(5.0, static_cast<double>(items) / 4)));
+  if (users < 1 || !(per_user >= 1)) throw Error("aelab bench admm: --users and --per-user must be positive");
   const std::vector<std::uint64_t> ranks = parse_ranks(cl.value("ranks").value_or("10,100,500,1000"));
   const long long epochs = cl.integer("epochs").value_or(10);
   const Dtype dtype = parse_dtype(cl.value("dtype").value_or("float64"));
@@ -136,8 +136,8 @@ int run_admm_bench(const Arguments& args) {
     if (k > items) throw Error("aelab bench admm: rank " + std::to_string(k) + " exceeds --items " + std::to_string(items));
 
   Timer data_timer;
-  const BinaryCsr train = zipf_interactions(users, items, per_user, static_cast<std::uint64_t>(seed));
-  std::printf("data: synthetic Zipf(1) popularity, %zu users x %zu items, %zu interactions (%.1f s to generate)\n",
+  const BinaryCsr train = synthetic_training_matrix(users, items, per_user, static_cast<std::uint64_t>(seed));
+  std::printf("data: synthetic (core/synthetic.hpp), %zu users x %zu items, %zu interactions (%.1f s to generate)\n",
               train.n_rows(), train.n_cols(), train.nnz(), data_timer.seconds());
   std::printf("settings: dtype %s, lambda %g, p %g, omega %g, admm epochs %lld, seed %lld\n", dtype_name(dtype), lambda,
               p, omega, epochs, seed);
