@@ -133,7 +133,8 @@ int run_admm_bench(const Arguments& args) {
                omega = cl.number("omega").value_or(500);
   const long long seed = cl.integer("seed").value_or(1);
   for (std::uint64_t k : ranks)
-    if (k > items) throw Error("aelab bench admm: rank " + std::to_string(k) + " exceeds --items " + std::to_string(items));
+    if (k > items)
+      throw Error("aelab bench admm: rank " + std::to_string(k) + " exceeds --items " + std::to_string(items));
 
   Timer data_timer;
   const BinaryCsr train = synthetic_training_matrix(users, items, per_user, static_cast<std::uint64_t>(seed));

@@ -102,8 +102,9 @@ std::unique_ptr<FittedModel> fit_full_rank_edlae(FitContext& ctx, double lambda,
                 ctx.force_memory);
   const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
   const arma::vec c = arma::conv_to<arma::vec>::from(arma::Col<T>(inverse.C->diag()));
-  const double objective = edlae_objective_shrinkage_form(ctx.linalg.item_counts(), ctx.linalg.lambda_diagonal(lambda, p),
-                                                          c, 1.0 / c);  // = sum_j (1 / C_jj - Lambda_jj)
+  const arma::vec lambda_diag = ctx.linalg.lambda_diagonal(lambda, p);
+  // = sum_j (1 / C_jj - Lambda_jj), O(n)
+  const double objective = edlae_objective_shrinkage_form(ctx.linalg.item_counts(), lambda_diag, c, 1.0 / c);
   arma::Mat<T> B = *inverse.C;
   edlae_full_rank_in_place(B);
   auto model = std::make_unique<DenseItemModel<T>>(std::move(B));

@@ -362,7 +362,8 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
   const BinaryCsr X = top_movies(ratings, 50);
   LinalgCache cache(X);
   FitContext ctx(cache);
-  for (const std::string spec : {"admm:rank=3,lambda=5,p=0.33,epochs=3", "zero_diagonal:rank=8,lambda=5,p=0.33,epochs=5"}) {
+  for (const std::string spec :
+       {"admm:rank=3,lambda=5,p=0.33,epochs=3", "zero_diagonal:rank=8,lambda=5,p=0.33,epochs=5"}) {
     CAPTURE(spec);
     ctx.dtype = Dtype::float64;
     const double objective64 = fit(ctx, spec)->diagnostics()["objective"];
@@ -385,9 +386,11 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
   CHECK(params.real("p") == 0.33);  // the defaults of closed_form_approx: the same Lambda for every solver
   CHECK(parse_solver_spec(registry, "admm").params.rank("rank").full);
   CHECK(parse_solver_spec(registry, "zero_diagonal").params.real("lambda") == 300.0);
-  CHECK(registry.get("admm").memory_estimate(10000, Dtype::float64, params) == (2 * 10000ull * 10000 + 12 * 10000 * 100) * 8);
+  CHECK(registry.get("admm").memory_estimate(10000, Dtype::float64, params) ==
+        (2 * 10000ull * 10000 + 12 * 10000 * 100) * 8);
   const ParamSet zd = parse_solver_spec(registry, "zero_diagonal:rank=100,lambda=5").params;
-  CHECK(registry.get("zero_diagonal").memory_estimate(10000, Dtype::float32, zd) == (3 * 10000ull * 10000 + 8 * 10000 * 100) * 4);
+  CHECK(registry.get("zero_diagonal").memory_estimate(10000, Dtype::float32, zd) ==
+        (3 * 10000ull * 10000 + 8 * 10000 * 100) * 4);
 }
 
 TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat popularity") {
@@ -423,7 +426,8 @@ TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat pop
 }
 
 TEST_CASE("aelab bench admm runs at a smoke-test size and rejects bad options in one line") {
-  const auto ok = test::run_aelab({"bench", "admm", "--items", "60", "--users", "300", "--ranks", "2,6", "--epochs", "3"});
+  const auto ok =
+      test::run_aelab({"bench", "admm", "--items", "60", "--users", "300", "--ranks", "2,6", "--epochs", "3"});
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("rank |") != std::string::npos);
   CHECK(ok.out.find("\n     2 |") != std::string::npos);

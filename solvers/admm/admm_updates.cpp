@@ -91,7 +91,8 @@ AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma:
     if (problem) {
       const std::size_t fallback = keep_best ? result.trace.best_epoch() : epoch - 1;
       if (epoch == 1) throw Error("admm: epoch 1 failed: " + *problem + "; no finite iterate to return");
-      result.trace.stop(epoch, *problem + " (the published ADMM diverged); returning epoch " + std::to_string(fallback));
+      result.trace.stop(epoch,
+                        *problem + " (the published ADMM diverged); returning epoch " + std::to_string(fallback));
       if (log) log("admm: " + result.trace.stop_reason());
       break;
     }

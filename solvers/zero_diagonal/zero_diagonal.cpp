@@ -60,7 +60,8 @@ class ZeroDiagonalSolver : public Solver {
     // factors) before any n^3 work; the system's buffer is then claimed and touched (so that the kernel
     // really provides it) before the inverse is computed.
     const std::size_t system_bytes = n * n * sizeof(T);
-    ensure_memory(system_bytes + inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p) + 8 * n * k * sizeof(T),
+    const std::size_t inverse_bytes = inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p);
+    ensure_memory(system_bytes + inverse_bytes + 8 * n * k * sizeof(T),
                   "zero_diagonal at n = " + std::to_string(n) + ", rank " + std::to_string(k) + " (" +
                       dtype_name(dtype_of<T>()) + "; the n x n system (C o K) and the inverse of G + Lambda)",
                   ctx.force_memory);
