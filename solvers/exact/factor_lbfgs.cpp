@@ -41,25 +41,25 @@ std::string lbfgs_status_text(int status) {
   }
 }
 
-// The k x k change of variables of factor_lbfgs.hpp: Uw = Xu Su, V = Xv Sv.
+// The k x k change of variables of factor_lbfgs.hpp at the point (Uw, V), which it keeps:
+// Uw = Xu Su, V = Xv Sv with Su = Sigma^{-1} Y^T Rs, Sv = Y^T Rs^{-T}, Xu = Qu Y Sigma, Xv = Qv Z Sigma.
 struct Preconditioner {
   arma::mat Su, Sv, Xu, Xv;
 };
 
-Preconditioner balance(const arma::mat& Uw, const arma::mat& V) {
+Preconditioner precondition(const arma::mat& Uw, const arma::mat& V) {
   Preconditioner pc;
-  arma::mat Rs, Rt, Y, Z;
+  arma::mat Qu, Rs, Qv, Rt, Y, Z;
   arma::vec sigma;
-  if (arma::chol(Rs, arma::mat(Uw.t() * Uw)) && arma::chol(Rt, arma::mat(V.t() * V)) &&
-      arma::svd(Y, sigma, Z, arma::mat(Rs * Rt.t())) && sigma.n_elem == Uw.n_cols && sigma.min() > 0) {
-    const arma::mat RsInvY = arma::solve(arma::trimatu(Rs), Y);
+  if (arma::qr_econ(Qu, Rs, Uw) && arma::qr_econ(Qv, Rt, V) && arma::svd(Y, sigma, Z, arma::mat(Rs * Rt.t())) &&
+      sigma.n_elem == Uw.n_cols && sigma.min() > 1e-12 * sigma.max()) {
     pc.Su = arma::diagmat(1.0 / sigma) * Y.t() * Rs;
-    pc.Sv = RsInvY.t();
-    pc.Xu = Uw * (RsInvY * arma::diagmat(sigma));
-    pc.Xv = V * (Rs.t() * Y);
+    pc.Sv = arma::solve(arma::trimatu(Rs), Y).t();  // Y^T Rs^{-T}
+    pc.Xu = Qu * (Y * arma::diagmat(sigma));         // Uw Rs^{-1} Y Sigma
+    pc.Xv = Qv * (Z * arma::diagmat(sigma));         // V Rs^T Y = Qv Rt Rs^T Y = Qv Z Sigma
     if (pc.Su.is_finite() && pc.Sv.is_finite() && pc.Xu.is_finite() && pc.Xv.is_finite()) return pc;
   }
-  // A rank-deficient factor cannot be balanced: fall back to the whitening by L alone.
+  // A (numerically) rank-deficient W cannot be balanced: whiten by L alone.
   const arma::uword k = Uw.n_cols;
   pc.Su = arma::eye(k, k);
   pc.Sv = arma::eye(k, k);
@@ -184,7 +184,10 @@ LbfgsResult minimize_factors(const FactorObjective<T>& objective, const arma::ma
   run.result = &result;
   run.n = n;
   run.k = k;
-  run.accepted = objective.evaluate(U0, V0);
+  // The start in the balanced gauge: the same W, numerically the best-conditioned factors.
+  arma::mat Uw0 = objective.factor().lower_transposed_times(U0), V0b = V0;
+  balance_factors(Uw0, V0b);
+  run.accepted = objective.evaluate_whitened(std::move(Uw0), std::move(V0b));
   ++result.evaluations;
   record(run, 0, run.accepted);
 
@@ -195,7 +198,9 @@ LbfgsResult minimize_factors(const FactorObjective<T>& objective, const arma::ma
       result.stopped = "iteration limit reached";
       break;
     }
-    run.pc = balance(run.accepted.Uw, run.accepted.V);
+    // A fresh change of variables at the accepted point, which it keeps: the run's first evaluation
+    // reuses the accepted one, so the trace cannot rise across restarts.
+    run.pc = precondition(run.accepted.Uw, run.accepted.V);
     run.start_pending = true;
     run.run_iterations = 0;
     Buffer x(lbfgs_malloc(static_cast<int>(n_variables)), lbfgs_free);

@@ -4,17 +4,24 @@
 // below a tolerance. Every accepted iterate satisfies the line search's sufficient-decrease condition,
 // so the objective decreases monotonically.
 //
-// Change of variables (one per L-BFGS run): Uw = L^T U = Xu Su, V = Xv Sv with k x k matrices Su, Sv
-// chosen at the start point so that both diagonal blocks of the Hessian are close to the identity:
+// The start is first moved to the balanced factorisation of the same W (QR factors Uw = Qu Rs,
+// V = Qv Rt and the SVD Rs Rt^T = Y Sigma Z^T give Uw_b = Qu Y Sigma^{1/2}, V_b = Qv Z Sigma^{1/2}),
+// the numerically best representation: starts such as ADMM's iterates can carry U and V whose
+// singular values span 1e8, and Eq. 7 evaluated from such factors loses digits.
+//
+// Change of variables (one per L-BFGS run), at the run's start point, which it keeps: Uw = L^T U =
+// Xu Su, V = Xv Sv with k x k matrices Su, Sv chosen so that both diagonal blocks of the Hessian are
+// close to the identity:
 //  - L^T whitens G_L, the n x n factor of the U-block 2 G_L (x) V^T V;
-//  - the gauge freedom (U, V) -> (U A, V A^{-T}) is used to balance the k x k Gramians,
-//    A^T (Uw^T Uw) A = A^{-1} (V^T V) A^{-T} = Sigma (diagonal), via Uw^T Uw = Rs^T Rs and the SVD
-//    Rs Rt^T = Y Sigma Z^T (V^T V = Rt^T Rt), A = Rs^{-1} Y Sigma^{1/2};
+//  - the gauge freedom (U, V) -> (U A, V A^{-T}) balances the k x k Gramians,
+//    A^T (Uw^T Uw) A = A^{-1} (V^T V) A^{-T} = Sigma with A = Rs^{-1} Y Sigma^{1/2} (QR and SVD above);
 //  - Sigma^{-1/2} scales both blocks, whose Hessians 2 I (x) V^T V and 2 Uw^T Uw (x) I become ~2 I.
-// Hence Su = Sigma^{-1} Y^T Rs, Sv = Y^T Rs^{-T}, Xu = Uw Rs^{-1} Y Sigma, Xv = V Rs^T Y. (Measured on
-// ml-latest-small: without the k x k balancing L-BFGS needs ~4x the iterations, without L ~10x or more.)
-// When the run stops on a line-search failure after making progress, a new run starts from the last
-// accepted point with a fresh preconditioner and an empty L-BFGS memory.
+// Hence Su = Sigma^{-1} Y^T Rs, Sv = Y^T Rs^{-T}, Xu = Qu Y Sigma, Xv = Qv Z Sigma (Su = Sv =
+// Sigma^{-1/2} up to rotations when the point is balanced). Measured on ml-latest-small: without the
+// k x k scaling L-BFGS needs ~4x the iterations, without L ~10x or more (docs/EXACT.md).
+// When a run stops on a line-search failure after making progress, a new run starts from the last
+// accepted point with a fresh change of variables (the factors' gauge drifts over long runs) and an
+// empty L-BFGS memory. The point itself is kept, so the trace cannot rise by rounding.
 #include <functional>
 #include <string>
 #include <vector>

@@ -55,6 +55,19 @@ arma::mat GramCholesky<T>::gram_lambda_times(const arma::mat& X) const {
   return lower_times(lower_transposed_times(X));
 }
 
+void balance_factors(arma::mat& A, arma::mat& B) {
+  arma::mat Qa, Ra, Qb, Rb, Y, Z;
+  arma::vec sigma;
+  if (!arma::qr_econ(Qa, Ra, A) || !arma::qr_econ(Qb, Rb, B) || !arma::svd(Y, sigma, Z, arma::mat(Ra * Rb.t())) ||
+      sigma.n_elem != A.n_cols || !(sigma.min() > 1e-12 * sigma.max()))
+    return;
+  const arma::rowvec root = arma::sqrt(sigma).t();
+  arma::mat Ab = (Qa * Y).eval().each_row() % root, Bb = (Qb * Z).eval().each_row() % root;
+  if (!Ab.is_finite() || !Bb.is_finite()) return;
+  A = std::move(Ab);
+  B = std::move(Bb);
+}
+
 template <typename T>
 FactorObjective<T>::FactorObjective(GramCholesky<T> factor, arma::vec gram_diagonal, arma::vec lambda_diagonal)
     : factor_(std::move(factor)), g_(std::move(gram_diagonal)), lambda_(std::move(lambda_diagonal)) {
@@ -96,17 +109,16 @@ FactorEvaluation FactorObjective<T>::evaluate(const arma::mat& U, const arma::ma
 
 namespace {
 
-// F (k x r) such that X F has orthonormal columns spanning the range of X (r = numerical rank).
+// F (k x r) such that X F has orthonormal columns spanning the range of X (r = numerical rank), from
+// the SVD of the triangular QR factor (the Gramian X^T X would square the condition number).
 arma::mat orthonormalizer(const arma::mat& X) {
-  const arma::mat S = X.t() * X;
-  arma::mat R;
-  if (arma::chol(R, S)) return arma::inv(arma::trimatu(R));  // S = R^T R: X R^{-1} is orthonormal
-  arma::vec mu;
-  arma::mat E;
-  arma::eig_sym(mu, E, S);
-  const double cutoff = mu.n_elem ? mu.max() * 1e-12 * static_cast<double>(mu.n_elem) : 0;
-  const arma::uvec keep = arma::find(mu > cutoff);
-  return E.cols(keep) * arma::diagmat(1.0 / arma::sqrt(mu(keep)));
+  arma::mat Q, R, Y, Z;
+  arma::vec s;
+  if (!arma::qr_econ(Q, R, X) || !arma::svd(Y, s, Z, R)) throw Error("exact: QR/SVD of a factor failed");
+  // X = Q R = (Q Y) diag(s) Z^T, so X Z diag(1/s) = Q Y is orthonormal.
+  const double cutoff = s.n_elem ? s.max() * 1e-14 * static_cast<double>(X.n_rows) : 0;
+  const arma::uvec keep = arma::find(s > cutoff);
+  return Z.cols(keep) * arma::diagmat(1.0 / s(keep));
 }
 
 }  // namespace
@@ -168,6 +180,23 @@ arma::mat FactorObjective<T>::best_V(const arma::mat& U) const {
     Vt.col(j) = arma::pinv(arma::symmatu(Aj)) * (p - c[j] * u);
   }
   return Vt.t();
+}
+
+template <typename T>
+Factors FactorObjective<T>::with_best_V(const arma::mat& U) const {
+  arma::mat Q, R;
+  if (!arma::qr_econ(Q, R, factor_.lower_transposed_times(U))) throw Error("exact: QR of the start factor failed");
+  Factors f;
+  f.U = factor_.lower_transposed_solve(Q);
+  f.V = best_V(f.U);
+  return f;
+}
+
+template <typename T>
+double FactorObjective<T>::objective_value(const arma::mat& U, const arma::mat& V) const {
+  arma::mat Uw = factor_.lower_transposed_times(U), Vb = V;
+  balance_factors(Uw, Vb);
+  return evaluate_whitened(std::move(Uw), std::move(Vb)).objective;
 }
 
 template class GramCholesky<float>;

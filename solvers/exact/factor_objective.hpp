@@ -47,6 +47,17 @@ class GramCholesky {
   arma::Mat<T> L_;  // lower triangle; the strict upper triangle keeps stale entries of G and is never read
 };
 
+// Rewrites A, B (n x k) as the balanced factorisation of the same A B^T: with the QR factors
+// A = Qa Ra, B = Qb Rb and the SVD Ra Rb^T = Y Sigma Z^T, A <- Qa Y Sigma^{1/2}, B <- Qb Z Sigma^{1/2}.
+// Computed from QR factors, not from the Gramians: factors such as ADMM's iterates can be so
+// unbalanced (singular values of U from 1e5 to 1e-3) that squaring them loses every digit, and so
+// does evaluating Eq. 7 from them. A numerically rank-deficient A B^T is left unchanged.
+void balance_factors(arma::mat& A, arma::mat& B);
+
+struct Factors {
+  arma::mat U, V;
+};
+
 // One evaluation of Eq. 7 at (U, V), with everything the optimiser and the convergence test need.
 struct FactorEvaluation {
   double objective = 0;
@@ -91,6 +102,13 @@ class FactorObjective {
   // Columns whose 2 x 2 system is (nearly) singular (U_{-j} rank-deficient, e.g. k = n, where v_j is
   // not unique) get the minimum-norm solution of their k x k system instead.
   arma::mat best_V(const arma::mat& U) const;
+  // The same V-step for the column space of U, in a well-conditioned basis of it: U' = L^{-T} Q with
+  // L^T U = Q R (QR), so U'^T G_L U' = I, and V' = best_V(U'). Eq. 7 at (U', V') is at most its value
+  // at (U, V) for any V: the exact solver's first step from every start.
+  Factors with_best_V(const arma::mat& U) const;
+  // Eq. 7 at (U, V), evaluated from the balanced factorisation of the same W (accurate even for
+  // badly unbalanced factors; costs a trmm and two QR factorisations more than evaluate).
+  double objective_value(const arma::mat& U, const arma::mat& V) const;
 
  private:
   GramCholesky<T> factor_;
