@@ -169,8 +169,8 @@ TEST_CASE("Algorithm 1 equals the explicit rank-k SVD of the stacked Z B^, and B
   CHECK(full.model->diagnostics()["objective"].get<double>() == doctest::Approx(P.eq7(Bh)).epsilon(1e-10));
 }
 
-TEST_CASE("Algorithm 1 and the unconstrained closed form through the block eigensolver (n = 320)") {
-  const Problem P(700, 320, 0.04, 21, 2.0, 0.25);
+TEST_CASE("Algorithm 1 and the unconstrained closed form through the block eigensolver (n = 500)") {
+  const Problem P(1000, 500, 0.03, 21, 2.0, 0.25);
   LinalgCache cache(P.X_csr);
   const arma::mat Bh = [&] { arma::mat B = P.C; edlae_full_rank_in_place(B); return B; }();
   const arma::mat ZB = P.Z() * Bh;
@@ -350,4 +350,21 @@ TEST_CASE("shared inverse, float32, memory estimate and parameter errors") {
   CHECK_THROWS_WITH_AS(s.fit(ctx, s.make_params({{"rank", 41}})), "rank: 41 exceeds the number of items (40)", Error);
   CHECK_THROWS_WITH_AS(s.make_params({{"eigen", "lanczos"}}), doctest::Contains("eigen: expected one of"), Error);
   CHECK_THROWS_WITH_AS(s.make_params({{"p", 1}}), doctest::Contains("p: expected a number in [0, 1)"), Error);
+}
+
+TEST_CASE("aelab bench closed-form runs at a smoke-test size and rejects bad options in one line") {
+  const auto ok = test::run_aelab({"bench", "closed-form", "--sizes", "300", "--f32-sizes", "400", "--ranks", "5,40",
+                                   "--sweep", "2,5,10,20,40", "--threads", "1"});
+  CAPTURE(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.out.find("== n = 300 items, float64") != std::string::npos);
+  CHECK(ok.out.find("== n = 400 items, float32") != std::string::npos);
+  CHECK(ok.out.find("SPD inverse (potrf + potri)") != std::string::npos);
+  CHECK(ok.out.find("sweep of 5 ranks (2,5,10,20,40)") != std::string::npos);
+  const auto bad = test::run_aelab({"bench", "closed-form", "--ranks", "0"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err == "aelab: error: aelab bench closed-form: --ranks expects positive integers separated by commas, got \"0\"\n");
+  const auto bad_eigen = test::run_aelab({"bench", "closed-form", "--eigen", "qr"});
+  CHECK(bad_eigen.exit_code == 1);
+  CHECK(bad_eigen.err.find("eigen: expected one of") != std::string::npos);
 }
