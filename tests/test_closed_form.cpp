@@ -108,6 +108,16 @@ TEST_CASE("SPEC 2.0: stacking identity and the O(n^2) forms of W_S^T G_L W_S, G_
     shrunk_gram_in_place(formed_f, arma::fmat(arma::conv_to<arma::fmat>::from(P.C)), s);
     CHECK(rel_diff(arma::conv_to<arma::mat>::from(formed_f), WS.t() * P.GL * WS) < 1e-4);
   }
+  // The objective's shortcut: with M V = V Theta (top-k eigenpairs of M = W_S^T G_L W_S) and
+  // U = W_S V, G U = V Theta + (S - Lambda) U.
+  for (const arma::vec& s : {D, P.Lambda}) {
+    arma::vec theta;
+    arma::mat Q;
+    REQUIRE(arma::eig_sym(theta, Q, arma::mat(arma::symmatu(P.GL - 2 * arma::diagmat(s) + arma::diagmat(s) * P.C * arma::diagmat(s)))));
+    const arma::mat V = Q.tail_cols(7);
+    const arma::mat U = V - P.C * arma::diagmat(s) * V;
+    CHECK(rel_diff(V * arma::diagmat(theta.tail(7)) + arma::diagmat(s - P.Lambda) * U, P.G * U) < 1e-10);
+  }
   // SPEC 2.1 step 2: G C G = G - Lambda + Lambda C Lambda = W*^T G_L W*.
   arma::mat formed = P.GL;
   shrunk_gram_in_place(formed, P.C, P.Lambda);
