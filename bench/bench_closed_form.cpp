@@ -110,7 +110,7 @@ void run_size(std::size_t n, const Settings& settings) {
     });
   }
   std::cout << "gram " << seconds_text(gram_seconds) << " s, SPD inverse (potrf + potri) " << seconds_text(inverse_seconds)
-            << " s, peak RSS " << format_bytes(inverse_peak) << "\n";
+            << " s, peak RSS " << format_bytes(inverse_peak) << std::endl;
 
   const Registry registry = builtin_registry();
   const Solver& solver = registry.get("closed_form_approx");
@@ -158,7 +158,7 @@ void run_size(std::size_t n, const Settings& settings) {
               << pad(seconds_text(stage(s, "inverse")), 9) << pad(seconds_text(stage(s, "eigen_matrix")), 9)
               << pad(seconds_text(stage(s, "eigen")), 9) << pad(seconds_text(stage(s, "factors")), 9)
               << pad(seconds_text(stage(s, "objective")), 9) << pad(seconds_text(stage(s, "gram")), 7) << "  "
-              << eig.str() << pad(rss, std::max<std::size_t>(24, 36 - eig.str().size())) << "\n";
+              << eig.str() << pad(rss, std::max<std::size_t>(24, 36 - eig.str().size())) << std::endl;
   }
 
   std::vector<Rank> sweep;
@@ -189,7 +189,7 @@ void run_size(std::size_t n, const Settings& settings) {
   for (const Rank& r : sweep) list += (list.empty() ? "" : ",") + r.str();
   std::cout << "sweep of " << models << " ranks (" << list << "): " << seconds_text(sweep_seconds) << " s = "
             << seconds_text(sweep_seconds / single_seconds[k_max]) << " x a single fit at rank " << k_max << " ("
-            << seconds_text(single_seconds[k_max]) << " s), peak RSS " << format_bytes(peak) << "\n";
+            << seconds_text(single_seconds[k_max]) << " s), peak RSS " << format_bytes(peak) << std::endl;
 }
 
 int run(const Arguments& args) {

@@ -81,7 +81,8 @@ arma::Mat<T> project_out(arma::Mat<T>& W, const arma::Mat<T>& B) {
 }
 
 // Makes W (n x s) orthonormal and orthogonal to the columns of `basis` and `locked` (each with
-// orthonormal columns, possibly empty): two block Gram-Schmidt passes ("twice is enough"), then a
+// orthonormal columns, possibly empty): two block Gram-Schmidt passes ("twice is enough"; one against
+// the locked vectors, see below), then a
 // Householder QR inside the block. If the block was badly conditioned the QR loses orthogonality to
 // the basis (about eps * cond), so one more pass and QR follow. A direction that numerically vanishes
 // means the Krylov space became invariant; it is replaced by a random one so the block keeps its
@@ -97,11 +98,13 @@ arma::Mat<T> orthonormalize(arma::Mat<T>& W, const arma::Mat<T>& basis, const ar
   arma::Mat<T> first;
   if (basis.n_cols > 0) first = project_out(W, basis);
   if (locked.n_cols > 0) project_out(W, locked);
+  // The locked vectors are eigenvectors to the tolerance, so M q has components of the order of
+  // their residuals along them: one pass against them is enough in the first round; the basis gets two.
   int passes = 1;
   for (int round = 0; round < 6; ++round) {
     for (int pass = 0; pass < passes; ++pass) {
       if (basis.n_cols > 0) project_out(W, basis);
-      if (locked.n_cols > 0) project_out(W, locked);
+      if (locked.n_cols > 0 && round > 0) project_out(W, locked);
     }
     arma::Mat<T> Q, R;
     if (!arma::qr_econ(Q, R, W)) throw Error("block eigensolver: QR factorisation failed");

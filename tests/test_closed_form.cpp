@@ -224,6 +224,41 @@ TEST_CASE("full-rank zero-diagonal EDLAE (closed_form_approx at full): exact zer
   }
 }
 
+TEST_CASE("closed_form_approx at full rank is exactly the zero_diagonal full-rank model (B^)") {
+  const Problem P(70, 35, 0.2, 22, 5.0, 0.33);
+  for (Dtype dtype : {Dtype::float64, Dtype::float32}) {
+    LinalgCache cache(P.X_csr);
+    const Fitted red = fit("closed_form_approx", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}}, dtype);
+    const Fitted green = fit("zero_diagonal", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}}, dtype);
+    CHECK(arma::approx_equal(red.W, green.W, "absdiff", 0.0));
+    CHECK(cache.stats().inversions == 1);
+  }
+}
+
+TEST_CASE("the memory guard refuses a fit that cannot fit, naming the estimate and what is available") {
+  // 2,000,000 items and a handful of users: the sparse data is tiny, two dense n x n matrices (32 TB) are not.
+  const std::size_t n = 2000000;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  for (std::uint32_t u = 0; u < 20; ++u) pairs.emplace_back(u, u * 7919u % n);
+  const BinaryCsr X = BinaryCsr::from_pairs(20, n, pairs);
+  LinalgCache cache(X);
+  const Registry registry = builtin_registry();
+  for (const char* solver : {"closed_form_approx", "unconstrained"}) {
+    for (const char* rank : {"full", "100"}) {
+      CAPTURE(solver);
+      CAPTURE(rank);
+      FitContext ctx(cache);
+      ctx.dtype = Dtype::float32;
+      const Solver& s = registry.get(solver);
+      const ParamSet params = s.make_params({{"rank", parse_cli_value(rank)}});
+      CHECK(s.memory_estimate(n, Dtype::float32, params) >= 2 * n * n * 4);
+      CHECK_THROWS_WITH_AS(s.fit(ctx, params), doctest::Contains("not enough memory for solver"), Error);
+      CHECK_THROWS_WITH_AS(s.fit(ctx, params), doctest::Contains("GiB available"), Error);
+    }
+  }
+  CHECK(cache.stats().inversions == 0);  // refused before anything was allocated
+}
+
 TEST_CASE("unconstrained: eigen-shrinkage at p = 0, ridge at full rank, minimal objective, beats ALS") {
   const Problem P0(90, 40, 0.2, 15, 6.0, 0.0);
   LinalgCache cache0(P0.X_csr);
