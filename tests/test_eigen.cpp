@@ -175,6 +175,27 @@ TEST_CASE("the block method reports its work and converges on a large cluster") 
   CHECK(max_residual(M, r) <= 1e-9 * 100);
 }
 
+TEST_CASE("a rank-deficient matrix: pairs beyond the rank are zero eigenpairs with small residuals") {
+  // 20 nonzero eigenvalues, 480 zeros: the Krylov space becomes invariant and must be refilled.
+  arma::vec s(500, arma::fill::zeros);
+  s.head(20) = decaying(20);
+  const arma::mat M = with_spectrum(s, 13);
+  for (EigenMethod method : {EigenMethod::block, EigenMethod::dense}) {
+    const std::string method_name = eigen_method_name(method);
+    CAPTURE(method_name);
+    arma::mat work = M;
+    EigenOptions options;
+    options.method = method;
+    const auto r = top_eigenpairs(work, 30, options);
+    CHECK(r.method == method_name);
+    CHECK(arma::norm(r.values.head(20) - s.head(20), "inf") < 1e-9 * s.max());
+    CHECK(arma::abs(r.values.tail(10)).max() < 1e-9 * s.max());
+    CHECK(std::abs(r.next_value) < 1e-9 * s.max());
+    CHECK(arma::norm(r.vectors.t() * r.vectors - arma::eye(30, 30), "inf") < 1e-9);
+    CHECK(max_residual(M, r) < 1e-9 * s.max());
+  }
+}
+
 TEST_CASE("automatic choice, forced fallbacks and argument errors") {
   CHECK(choose_eigen_method(100, 5) == EigenMethod::dense);
   CHECK(choose_eigen_method(10000, 9000) == EigenMethod::dense);
