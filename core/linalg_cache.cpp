@@ -89,6 +89,8 @@ SharedInverse<T> LinalgCache::inverse(double lambda, double p, bool force_memory
   return SharedInverse<T>{C, seconds, false};
 }
 
+void LinalgCache::release_inverse() { cached_ = CachedInverse{}; }
+
 void LinalgCache::release() {
   cached_ = CachedInverse{};
   gram_f32_.reset();
