@@ -9,5 +9,7 @@ using Arguments = std::vector<std::string>;
 
 int command_solvers(const Arguments& args);
 int command_bench(const Arguments& args);
+int command_run(const Arguments& args);
+int command_plot(const Arguments& args);
 
 }  // namespace aelab::cli

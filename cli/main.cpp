@@ -19,6 +19,8 @@ const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"solvers", {command_solvers, "list the registered solvers with their parameters"}},
       {"bench", {command_bench, "run a benchmark suite and print its figures"}},
+      {"run", {command_run, "run an experiment config: sweeps, selection, results, plots (docs/CONFIG.md)"}},
+      {"plot", {command_plot, "draw the plots of a results folder (gnuplot scripts, SVG, PNG)"}},
   };
   return table;
 }

@@ -1,0 +1,31 @@
+#include "experiments/experiment_types.hpp"
+
+#include "core/error.hpp"
+#include "experiments/json_reader.hpp"
+
+namespace aelab {
+
+const std::vector<ExperimentType>& experiment_types() {
+  static const std::vector<ExperimentType> table = {
+      {"sweep", run_sweep_experiment, "solvers x hyperparameter grids, selection on validation, test metrics, plots"},
+  };
+  return table;
+}
+
+int run_experiment(const ExperimentRequest& request) {
+  const std::string type = experiment_type(request.config);
+  std::string known;
+  for (const auto& t : experiment_types()) {
+    if (type == t.name) return t.run(request);
+    known += (known.empty() ? "\"" : ", \"") + std::string(t.name) + "\"";
+  }
+  json_fail("experiment", "expected one of " + known + ", got " + json_show(type));
+}
+
+int run_sweep_experiment(const ExperimentRequest& request) {
+  const ExperimentConfig config = parse_experiment_config(request.config, request.location, *request.registry);
+  const RunReport report = run_sweep(config, request.options);
+  return report.failed > 0 ? 1 : 0;
+}
+
+}  // namespace aelab

@@ -1,0 +1,506 @@
+#include "experiments/runner.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/blas.hpp"
+#include "core/error.hpp"
+#include "core/linalg_cache.hpp"
+#include "core/memory.hpp"
+#include "core/metrics.hpp"
+#include "core/timer.hpp"
+#include "experiments/atomic_file.hpp"
+#include "experiments/manifest.hpp"
+#include "experiments/plots.hpp"
+#include "experiments/point_store.hpp"
+#include "experiments/progress.hpp"
+#include "experiments/results.hpp"
+
+namespace aelab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Thrown from the model sink when max_fits is reached: unwinds out of a rank sweep mid-way.
+struct StopRequested {};
+
+// One call into a solver: a rank sweep (fit_ranks) or a single fit.
+struct FitUnit {
+  std::size_t solver = 0;
+  std::vector<std::size_t> points;  // indices into the entry's points; ascending rank for sweeps
+  bool sweep = false;
+  Dtype dtype = Dtype::float64;
+  bool has_lambda = false;
+  double lambda = 0, p = 0;
+};
+
+bool rank_sweeps(const SolverEntry& entry, const ExecutionConfig& execution) {
+  return entry.solver->has_param("rank") && execution.rank_fits == ExecutionConfig::RankFits::shared;
+}
+
+std::string fit_mode(const SolverEntry& entry, const ExecutionConfig& execution) {
+  if (!entry.solver->has_param("rank")) return "single";
+  return execution.rank_fits == ExecutionConfig::RankFits::shared ? "shared_sweep" : "independent";
+}
+
+nlohmann::json without(const ParamSet& params, const std::string& name) {
+  nlohmann::json values = params.values();
+  values.erase(name);
+  return values;
+}
+
+// Units in the order they run: grouped by precision, then by (lambda, p) so that every fit needing
+// the inverse of G + Lambda for one (lambda, p) runs back to back and shares it; solvers without
+// lambda first. Within a key, config order then grid order (stable sort).
+std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vector<std::vector<bool>>& todo) {
+  std::vector<FitUnit> units;
+  for (std::size_t s = 0; s < config.solvers.size(); ++s) {
+    const auto& entry = config.solvers[s];
+    const bool sweep = rank_sweeps(entry, config.execution);
+    std::map<std::string, std::size_t> unit_of_group;  // params without rank -> unit index
+    for (std::size_t i = 0; i < entry.points.size(); ++i) {
+      if (!todo[s][i]) continue;
+      const ParamSet& params = entry.points[i];
+      std::size_t u = units.size();
+      if (sweep) {
+        const std::string group = without(params, "rank").dump();
+        auto it = unit_of_group.find(group);
+        if (it != unit_of_group.end()) u = it->second;
+        else unit_of_group[group] = u;
+      }
+      if (u == units.size()) {
+        FitUnit unit;
+        unit.solver = s;
+        unit.sweep = sweep;
+        unit.dtype = entry.dtype;
+        if (params.has("lambda") && params.values().at("lambda").is_number()) {
+          unit.has_lambda = true;
+          unit.lambda = params.values().at("lambda").get<double>();
+          unit.p = params.has("p") && params.values().at("p").is_number() ? params.values().at("p").get<double>() : 0.0;
+        }
+        units.push_back(unit);
+      }
+      units[u].points.push_back(i);
+    }
+  }
+  for (auto& unit : units)
+    if (unit.sweep)
+      std::stable_sort(unit.points.begin(), unit.points.end(), [&](std::size_t a, std::size_t b) {
+        const auto& points = config.solvers[unit.solver].points;
+        return points[a].rank("rank") < points[b].rank("rank");
+      });
+  std::stable_sort(units.begin(), units.end(), [](const FitUnit& a, const FitUnit& b) {
+    if (a.dtype != b.dtype) return a.dtype < b.dtype;
+    if (a.has_lambda != b.has_lambda) return !a.has_lambda;
+    if (a.lambda != b.lambda) return a.lambda < b.lambda;
+    return a.p < b.p;
+  });
+  return units;
+}
+
+std::size_t csr_bytes(const BinaryCsr& m) { return (m.n_rows() + 1) * 8 + m.nnz() * 4; }
+
+std::size_t data_bytes(const SplitData& split) {
+  std::size_t bytes = csr_bytes(split.train);
+  for (const HeldOutSet* set : {&split.validation, &split.test})
+    bytes += csr_bytes(set->fold_in) + csr_bytes(set->held_out) + set->uids.size() * 8;
+  return bytes;
+}
+
+std::string unit_description(const SolverEntry& entry, const FitUnit& unit) {
+  if (!unit.sweep) return entry.id + " " + entry.points[unit.points.front()].str();
+  std::string ranks;
+  for (std::size_t i : unit.points) ranks += (ranks.empty() ? "" : ",") + entry.points[i].rank("rank").str();
+  const ParamSet rest(without(entry.points[unit.points.front()], "rank"));
+  const std::string params = rest.str();
+  return entry.id + " " + params + (params.empty() ? "" : " ") + "ranks " + ranks;
+}
+
+nlohmann::json memory_estimate(const ExperimentConfig& config, const ExperimentData& data, const std::vector<FitUnit>& units) {
+  const std::size_t n = data.split.n_items();
+  const std::size_t available = available_memory_bytes();
+  const std::size_t split_bytes = data_bytes(data.split);
+  // LinalgCache keeps a pristine Gram copy when three n x n matrices fit in 80 % of what is available.
+  std::size_t gram_bytes = 0;
+  std::size_t largest = 0;
+  std::string largest_what = "none";
+  std::set<Dtype> dtypes;
+  for (const auto& unit : units) {
+    const auto& entry = config.solvers[unit.solver];
+    dtypes.insert(unit.dtype);
+    // A sweep's peak is at its largest rank, the last point.
+    const ParamSet& params = entry.points[unit.points.back()];
+    const std::size_t bytes = entry.solver->memory_estimate(n, unit.dtype, params);
+    if (bytes > largest) {
+      largest = bytes;
+      largest_what = entry.id + " " + params.str();
+    }
+  }
+  for (Dtype d : dtypes) {
+    const double matrix = double(n) * double(n) * double(dtype_bytes(d));
+    if (3.0 * matrix < 0.8 * double(available)) gram_bytes = std::max(gram_bytes, static_cast<std::size_t>(matrix));
+  }
+  const std::size_t users = std::max(data.split.validation.n_users(), data.split.test.n_users());
+  std::size_t batch = config.evaluation.batch_users;
+  if (batch == 0) batch = std::max<std::size_t>(1, (std::size_t(256) << 20) / std::max<std::size_t>(1, n * 8));
+  const std::size_t scoring = std::min(batch, std::max<std::size_t>(users, 1)) * n * 8;
+  const std::size_t total = split_bytes + gram_bytes + largest + scoring;
+  return {{"data_bytes", split_bytes},       {"gram_copy_bytes", gram_bytes},  {"largest_fit_bytes", largest},
+          {"largest_fit", largest_what},     {"scoring_bytes", scoring},       {"total_bytes", total},
+          {"available_bytes", available}};
+}
+
+PartResult part_result(const EvaluationResult& e) {
+  PartResult r;
+  for (const auto& [name, values] : e.per_user) r.metrics[name] = summarize(values);
+  r.n_users = e.uids.size();
+  r.n_excluded = e.n_excluded;
+  r.n_nonfinite_scores = e.n_nonfinite_scores;
+  r.seconds = e.seconds;
+  return r;
+}
+
+std::string short_metric(const PartResult& part, const std::string& metric) {
+  auto it = part.metrics.find(metric);
+  if (it == part.metrics.end()) return "?";
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(4) << it->second.mean;
+  return out.str();
+}
+
+void write_manifest(const ExperimentConfig& config, const nlohmann::json& manifest) {
+  write_file_atomically((fs::path(config.output.dir) / "manifest.json").string(), manifest.dump(2) + "\n");
+}
+
+void print_plan(std::ostream& out, const ExperimentConfig& config, const ExperimentData& data,
+                const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const nlohmann::json& memory) {
+  out << "experiment " << config.name << ": " << config.solvers.size() << " solver entries, " << config.n_points()
+      << " grid points\n";
+  out << "data: " << data.split.train.n_rows() << " training users, " << data.split.n_items() << " items, "
+      << data.split.train.nnz() << " interactions; " << data.split.validation.n_users() << " validation and "
+      << data.split.test.n_users() << " test users\n";
+  std::size_t to_fit = 0;
+  for (std::size_t s = 0; s < config.solvers.size(); ++s) {
+    const auto& entry = config.solvers[s];
+    std::size_t missing = 0;
+    for (bool t : todo[s]) missing += t;
+    to_fit += missing;
+    out << "\n" << entry.id << " (" << entry.solver->name() << ", " << dtype_name(entry.dtype) << "): "
+        << entry.points.size() << " points, " << missing << " to fit\n";
+    if (!entry.fixed.empty()) out << "  fixed: " << ParamSet(entry.fixed).str() << "\n";
+    for (const auto& axis : entry.grid) {
+      out << "  grid " << axis.name << ":";
+      for (const auto& v : axis.values) out << " " << format_param(v);
+      out << "\n";
+    }
+    for (std::size_t i = 0; i < entry.points.size(); ++i)
+      out << "    " << (todo[s][i] ? "fit   " : "stored") << " " << entry.points[i].str() << "\n";
+  }
+  std::set<std::tuple<int, double, double>> inverses;
+  std::size_t sweeps = 0;
+  for (const auto& u : units) {
+    if (u.has_lambda) inverses.insert({int(u.dtype), u.lambda, u.p});
+    sweeps += u.sweep;
+  }
+  out << "\nfits: " << to_fit << " of " << config.n_points() << " points in " << units.size() << " solver calls ("
+      << sweeps << " rank sweeps"
+      << (config.execution.rank_fits == ExecutionConfig::RankFits::independent ? ", ranks fitted independently" : "")
+      << "); at most " << inverses.size() << " distinct (dtype, lambda, p) inverses\n";
+  out << "estimated peak memory: " << format_bytes(memory.at("total_bytes").get<std::size_t>()) << " (data "
+      << format_bytes(memory.at("data_bytes").get<std::size_t>()) << ", Gram copy "
+      << format_bytes(memory.at("gram_copy_bytes").get<std::size_t>()) << ", largest fit "
+      << format_bytes(memory.at("largest_fit_bytes").get<std::size_t>()) << " [" << memory.at("largest_fit").get<std::string>()
+      << "], scoring " << format_bytes(memory.at("scoring_bytes").get<std::size_t>()) << "); available now "
+      << format_bytes(memory.at("available_bytes").get<std::size_t>()) << "\n";
+  if (memory.at("total_bytes").get<std::size_t>() > memory.at("available_bytes").get<std::size_t>())
+    out << "warning: the estimate exceeds the memory available now; consider dtype float32 or fewer/larger-rank-free points\n";
+  out << "output: " << config.output.dir << "\n";
+}
+
+void print_selection(std::ostream& out, const ExperimentConfig& config, const nlohmann::json& selection) {
+  out << "selected on " << config.selection.on << " " << config.selection.metric;
+  if (!config.selection.per.empty()) {
+    out << " per";
+    for (const auto& k : config.selection.per) out << " " << k;
+  }
+  out << "; test " << config.selection.metric << " (mean +- se):\n";
+  for (const auto& solver : selection.at("solvers")) {
+    for (const auto& group : solver.at("groups")) {
+      std::string per;
+      for (const auto& item : group.at("per").items()) per += " " + item.key() + "=" + format_param(item.value());
+      out << "  " << solver.at("solver_id").get<std::string>() << per << ": ";
+      if (group.at("selected").is_null()) {
+        out << "no finished point\n";
+        continue;
+      }
+      const auto& chosen = group.at("selected");
+      const auto& test = chosen.at("test");
+      if (test.contains(config.selection.metric)) {
+        const auto& m = test.at(config.selection.metric);
+        out << std::fixed << std::setprecision(4) << m.at("mean").get<double>() << " +- " << m.at("se").get<double>();
+        out.unsetf(std::ios::fixed);
+      }
+      out << "  [" << ParamSet(chosen.at("params")).str() << "]\n";
+    }
+  }
+}
+
+}  // namespace
+
+RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {
+  std::ostream& out = options.out ? *options.out : std::cout;
+  std::ostream& log_stream = options.log ? *options.log : std::cerr;
+  const bool terminal = options.progress_bar ? *options.progress_bar : (!options.log && ::isatty(STDERR_FILENO));
+  Progress progress(log_stream, terminal, options.quiet || options.dry_run);
+  RunReport report;
+  report.output_dir = config.output.dir;
+  report.points = config.n_points();
+  const std::string started_at = utc_timestamp();
+  Timer wall;
+
+  std::unique_ptr<RunLock> lock;
+  if (!options.dry_run) {
+    lock = std::make_unique<RunLock>(config.output.dir);
+    progress.set_log_file((fs::path(config.output.dir) / "run.log").string());
+    if (const std::size_t removed = remove_stale_temp_files((fs::path(config.output.dir) / "points").string()))
+      progress.log("removed " + std::to_string(removed) + " partial file(s) left by an interrupted run");
+  }
+  set_blas_threads(config.threads);
+
+  // Which points are stored already?
+  const PointStore store(config.output.dir);
+  const auto metric_names = config.evaluation.metric_names();
+  SweepRecords records(config.solvers.size());
+  std::vector<std::vector<bool>> todo(config.solvers.size());
+  std::vector<std::vector<std::string>> keys(config.solvers.size());
+  for (std::size_t s = 0; s < config.solvers.size(); ++s) {
+    const auto& entry = config.solvers[s];
+    records[s].resize(entry.points.size());
+    todo[s].assign(entry.points.size(), true);
+    for (std::size_t i = 0; i < entry.points.size(); ++i) {
+      keys[s].push_back(point_key(data.digest, entry.solver->name(), entry.points[i], entry.dtype,
+                                  fit_mode(entry, config.execution), metric_names));
+      if (options.force) continue;
+      std::string why;
+      if (auto record = store.load(entry.id, entry.points[i], keys[s][i], why)) {
+        records[s][i] = std::move(record);
+        todo[s][i] = false;
+        ++report.reused;
+      } else if (!why.empty()) {
+        progress.log("refitting " + entry.id + " " + entry.points[i].str() + ": the stored point is " + why);
+      }
+    }
+  }
+  const std::vector<FitUnit> units = plan_units(config, todo);
+  const nlohmann::json memory = memory_estimate(config, data, units);
+  if (options.dry_run) {
+    print_plan(out, config, data, todo, units, memory);
+    for (const auto& t : todo) report.not_run += static_cast<std::size_t>(std::count(t.begin(), t.end(), true));
+    return report;
+  }
+
+  nlohmann::json manifest = {{"format", "aelab-manifest-1"},
+                             {"config_path", config.config_path},
+                             {"config_hash", config.hash},
+                             {"config", config.resolved},
+                             {"software", software_environment()},
+                             {"threads", config.threads},
+                             {"dtype", dtype_name(config.dtype)},
+                             {"data", data.provenance},
+                             {"memory_estimate", memory},
+                             {"started_at", started_at},
+                             {"finished_at", nullptr},
+                             {"status", "running"}};
+  write_manifest(config, manifest);
+
+  std::size_t to_fit = 0;
+  for (const auto& unit : units) to_fit += unit.points.size();
+  progress.log("experiment " + config.name + ": " + std::to_string(report.points) + " points, " +
+               std::to_string(report.reused) + " stored, " + std::to_string(to_fit) + " to fit; results in " +
+               config.output.dir);
+  if (to_fit > 0)
+    progress.log("estimated peak memory " + format_bytes(memory.at("total_bytes").get<std::size_t>()) + ", available " +
+                 format_bytes(memory.at("available_bytes").get<std::size_t>()));
+
+  LinalgCache cache(data.split.train, config.threads);
+  nlohmann::json failures = nlohmann::json::array();
+  bool stop = false;
+  std::optional<Dtype> current_dtype;
+  std::optional<std::pair<double, double>> current_key;
+  progress.start(to_fit);
+  for (const FitUnit& unit : units) {
+    if (stop) break;
+    const SolverEntry& entry = config.solvers[unit.solver];
+    // Keep only what the next fits can use: the Gram of another precision and an inverse of another
+    // (lambda, p) would only hold memory.
+    if (current_dtype && *current_dtype != unit.dtype) cache.release();
+    current_dtype = unit.dtype;
+    const std::pair<double, double> key{unit.has_lambda ? unit.lambda : -1, unit.p};
+    if (current_key && *current_key != key) cache.release_inverse();
+    current_key = key;
+
+    const std::string mode = fit_mode(entry, config.execution);
+    FitContext ctx(cache);
+    ctx.dtype = unit.dtype;
+    ctx.force_memory = config.execution.force_memory;
+    ctx.validation = &data.split.validation;
+    ctx.log = [&progress, &entry](const std::string& line) { progress.log("  " + entry.id + ": " + line); };
+    progress.current(unit_description(entry, unit));
+
+    std::set<std::size_t> finished;
+    std::size_t position = 0;
+    double cumulative = 0;
+    Timer fit_timer;
+    const ModelSink sink = [&](const ParamSet& params, std::unique_ptr<FittedModel> model) {
+      const double fit_seconds = fit_timer.seconds();
+      cumulative += fit_seconds;
+      std::size_t index = entry.points.size();
+      for (std::size_t i : unit.points)
+        if (entry.points[i].values() == params.values()) index = i;
+      if (index == entry.points.size() || finished.count(index))
+        throw Error("solver '" + entry.solver->name() + "' handed back a model for parameters that were not requested (" +
+                    params.str() + ")");
+      if (!model) throw Error("solver '" + entry.solver->name() + "' handed back no model for " + params.str());
+      PointRecord record;
+      record.solver_id = entry.id;
+      record.solver = entry.solver->name();
+      record.params = entry.points[index];
+      record.dtype = unit.dtype;
+      record.fit_mode = mode;
+      record.key = keys[unit.solver][index];
+      const EvaluationResult validation = evaluate(*model, data.split.validation, config.evaluation.metrics,
+                                                   config.evaluation.batch_users);
+      const EvaluationResult test = evaluate(*model, data.split.test, config.evaluation.metrics, config.evaluation.batch_users);
+      record.validation = part_result(validation);
+      record.test = part_result(test);
+      record.test_uids = test.uids;
+      record.test_per_user = test.per_user;
+      record.diagnostics = model->diagnostics();
+      record.objective = record.diagnostics.contains("objective") && record.diagnostics.at("objective").is_number()
+                             ? record.diagnostics.at("objective")
+                             : nlohmann::json(nullptr);
+      record.timings = {{"fit_seconds", fit_seconds},
+                        {"cumulative_fit_seconds", cumulative},
+                        {"sweep_position", ++position},
+                        {"sweep_size", unit.points.size()},
+                        {"validation_seconds", validation.seconds},
+                        {"test_seconds", test.seconds}};
+      record.peak_rss_bytes = peak_rss_bytes();
+      record.finished_at = utc_timestamp();
+      model.reset();  // free a dense model before writing and before the next rank
+      store.save(record);
+      finished.insert(index);
+      ++report.computed;
+      std::string result = entry.id + " " + record.params.str() + ": validation " + config.selection.metric + " " +
+                           short_metric(record.validation, config.selection.metric) + ", fit " +
+                           Progress::format_duration(fit_seconds);
+      if (record.validation.n_nonfinite_scores > 0)
+        result += " (warning: " + std::to_string(record.validation.n_nonfinite_scores) + " non-finite scores)";
+      progress.advance(result);
+      records[unit.solver][index] = std::move(record);
+      if (options.max_fits > 0 && report.computed >= options.max_fits) throw StopRequested{};
+      fit_timer.restart();
+    };
+
+    std::string failure;
+    try {
+      if (unit.sweep) {
+        std::vector<Rank> ranks;
+        for (std::size_t i : unit.points) ranks.push_back(entry.points[i].rank("rank"));
+        reset_peak_rss();
+        fit_timer.restart();
+        entry.solver->fit_ranks(ctx, entry.points[unit.points.front()], ranks, sink);
+      } else {
+        for (std::size_t i : unit.points) {
+          // Independent rank fits pay for their own inverse: that is what their timing is for.
+          if (mode == "independent") cache.release_inverse();
+          reset_peak_rss();
+          fit_timer.restart();
+          sink(entry.points[i], entry.solver->fit(ctx, entry.points[i]));
+        }
+      }
+      if (finished.size() != unit.points.size()) failure = "the solver returned without a model for some requested ranks";
+    } catch (const StopRequested&) {
+      stop = true;
+    } catch (const Error& e) {
+      failure = e.what();
+    } catch (const std::bad_alloc&) {
+      failure = "out of memory";
+    } catch (const std::exception& e) {
+      failure = std::string("internal error: ") + e.what();
+    }
+    if (!failure.empty()) {
+      for (std::size_t i : unit.points) {
+        if (finished.count(i)) continue;
+        ++report.failed;
+        failures.push_back({{"solver_id", entry.id}, {"solver", entry.solver->name()}, {"params", entry.points[i].values()},
+                            {"error", failure}, {"at", utc_timestamp()}});
+      }
+      progress.log("FAILED " + unit_description(entry, unit) + ": " + failure);
+      if (config.execution.stop_on_error) stop = true;
+    }
+  }
+  progress.finish();
+  for (std::size_t s = 0; s < config.solvers.size(); ++s)
+    for (const auto& r : records[s]) report.not_run += !r;
+  report.not_run -= report.failed;
+  report.inversions = cache.stats().inversions;
+  report.inverse_reuses = cache.stats().inverse_reuses;
+
+  const fs::path dir(config.output.dir);
+  if (!failures.empty()) write_file_atomically((dir / "failures.json").string(), failures.dump(2) + "\n");
+  else fs::remove(dir / "failures.json");
+  const nlohmann::json selection = write_run_outputs(config, records);
+
+  manifest["finished_at"] = utc_timestamp();
+  manifest["wall_seconds"] = wall.seconds();
+  manifest["status"] = report.complete() ? "complete" : (report.failed > 0 ? "failed" : "incomplete");
+  manifest["points"] = {{"total", report.points}, {"reused", report.reused}, {"computed", report.computed},
+                        {"failed", report.failed}, {"not_run", report.not_run}};
+  manifest["linalg"] = {{"gram_builds", cache.stats().gram_builds},     {"gram_seconds", cache.stats().gram_seconds},
+                        {"inversions", cache.stats().inversions},       {"inverse_reuses", cache.stats().inverse_reuses},
+                        {"inverse_seconds", cache.stats().inverse_seconds}};
+  write_manifest(config, manifest);
+
+  if (options.plots && !config.output.plots.empty()) {
+    try {
+      const PlotReport plots = write_plots(config.output.dir, config.output.plots);
+      if (!options.quiet) {
+        if (plots.rendered) out << "plots: " << (dir / "plots").string() << " (" << plots.images.size() << " images)\n";
+        else out << "plots: gnuplot scripts in " << (dir / "plots").string() << " (" << plots.note << ")\n";
+      }
+    } catch (const Error& e) {
+      log_stream << "aelab: warning: plots not drawn: " << e.what() << "\n";
+    }
+  }
+  if (!options.quiet) {
+    print_selection(out, config, selection);
+    out << "points: " << report.points << " (" << report.computed << " fitted now, " << report.reused << " stored, "
+        << report.failed << " failed, " << report.not_run << " not run); " << report.inversions << " inverse(s) computed, "
+        << report.inverse_reuses << " reused; results in " << config.output.dir << "\n";
+    if (report.not_run > 0) out << "incomplete: rerun the same command to fit the remaining points\n";
+    if (report.failed > 0) out << "failed fits are listed in " << (dir / "failures.json").string() << "\n";
+  }
+  return report;
+}
+
+RunReport run_sweep(const ExperimentConfig& config, const RunOptions& options) {
+  std::ostream& log_stream = options.log ? *options.log : std::cerr;
+  auto log = [&](const std::string& line) {
+    if (!options.quiet) log_stream << line << "\n";
+  };
+  const bool save = config.data.save_split && !options.dry_run;
+  const ExperimentData data = load_experiment_data(config.data, save ? (fs::path(config.output.dir) / "split").string() : "", log);
+  return run_sweep(config, data, options);
+}
+
+}  // namespace aelab
