@@ -9,6 +9,9 @@ using Arguments = std::vector<std::string>;
 
 int command_solvers(const Arguments& args);
 int command_bench(const Arguments& args);
+int command_split(const Arguments& args);
+int command_data(const Arguments& args);
+int command_synth(const Arguments& args);
 int command_run(const Arguments& args);
 int command_plot(const Arguments& args);
 

@@ -8,6 +8,8 @@
 namespace aelab {
 
 std::unique_ptr<Solver> make_popularity_solver();
+std::unique_ptr<Solver> make_unconstrained_solver();       // SPEC 2.1
+std::unique_ptr<Solver> make_closed_form_approx_solver();  // SPEC 2.5, Algorithm 1
 
 // Adds every built-in solver to `registry`.
 void register_builtin_solvers(Registry& registry);

@@ -22,7 +22,7 @@ json valid_config() {
     "schema_version": 1,
     "name": "unit",
     "seed": 42,
-    "data": {"synthetic": {"users": 300, "items": 40, "seed": 1}, "threshold": 3.5, "heldout_users": 20},
+    "data": {"synthetic": {"users": 300, "items": 40, "mean_items_per_user": 10, "seed": 1}, "threshold": 3.5, "heldout_users": 20},
     "evaluation": {"metrics": ["ndcg@100", "recall@20", "recall@50"]},
     "selection": {"on": "validation", "metric": "ndcg@100", "per": ["rank"]},
     "solvers": [
@@ -122,7 +122,11 @@ TEST_CASE("malformed configs: one-line errors with the JSON path and what was ex
 }
 
 TEST_CASE("malformed solver entries and grids") {
-  CHECK(error_with_solver({{"solver", "admn"}}) == "solvers[0].solver: unknown solver \"admn\" (known: flaky, knobs, popularity, shrink)");
+  {
+    std::string known;
+    for (const auto& name : test::test_registry().names()) known += (known.empty() ? "" : ", ") + name;
+    CHECK(error_with_solver({{"solver", "admn"}}) == "solvers[0].solver: unknown solver \"admn\" (known: " + known + ")");
+  }
   CHECK(error_with_solver({{"solver", "shrink"}, {"grid", {{"lamda", {1, 2}}}}}) ==
         "solvers[0].grid.lamda: unknown parameter of solver 'shrink' (known: rank, lambda, p, seed)");
   CHECK(error_with_solver({{"solver", "shrink"}, {"grid", {{"lambda", {1, "abc"}}}}}) ==

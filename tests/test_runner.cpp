@@ -31,7 +31,7 @@ json sweep_config(const std::string& out_dir) {
     "schema_version": 1,
     "name": "runner-test",
     "seed": 5,
-    "data": {"synthetic": {"users": 300, "items": 40, "seed": 1}, "heldout_users": 20},
+    "data": {"synthetic": {"users": 300, "items": 40, "mean_items_per_user": 10, "seed": 1}, "heldout_users": 20},
     "evaluation": {"metrics": ["ndcg@10", "recall@5"], "save_per_user": true},
     "selection": {"metric": "ndcg@10", "per": ["rank"]},
     "solvers": [
