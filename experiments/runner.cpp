@@ -116,8 +116,13 @@ std::size_t data_bytes(const SplitData& split) {
   return bytes;
 }
 
+std::string describe(const ParamSet& params) {
+  const std::string text = params.str();
+  return text.empty() ? "(no parameters)" : text;
+}
+
 std::string unit_description(const SolverEntry& entry, const FitUnit& unit) {
-  if (!unit.sweep) return entry.id + " " + entry.points[unit.points.front()].str();
+  if (!unit.sweep) return entry.id + " " + describe(entry.points[unit.points.front()]);
   std::string ranks;
   for (std::size_t i : unit.points) ranks += (ranks.empty() ? "" : ",") + entry.points[i].rank("rank").str();
   const ParamSet rest(without(entry.points[unit.points.front()], "rank"));
@@ -137,12 +142,15 @@ nlohmann::json memory_estimate(const ExperimentConfig& config, const ExperimentD
   for (const auto& unit : units) {
     const auto& entry = config.solvers[unit.solver];
     dtypes.insert(unit.dtype);
-    // A sweep's peak is at its largest rank, the last point.
-    const ParamSet& params = entry.points[unit.points.back()];
-    const std::size_t bytes = entry.solver->memory_estimate(n, unit.dtype, params);
-    if (bytes > largest) {
-      largest = bytes;
-      largest_what = entry.id + " " + params.str();
+    // A sweep holds what its largest rank needs, but a solver's peak need not grow with the rank
+    // (a full-rank model skips the eigendecomposition): take the largest estimate of its points.
+    for (std::size_t i : unit.points) {
+      const ParamSet& params = entry.points[i];
+      const std::size_t bytes = entry.solver->memory_estimate(n, unit.dtype, params);
+      if (bytes > largest) {
+        largest = bytes;
+        largest_what = entry.id + " " + params.str();
+      }
     }
   }
   for (Dtype d : dtypes) {
@@ -203,7 +211,7 @@ void print_plan(std::ostream& out, const ExperimentConfig& config, const Experim
       out << "\n";
     }
     for (std::size_t i = 0; i < entry.points.size(); ++i)
-      out << "    " << (todo[s][i] ? "fit   " : "stored") << " " << entry.points[i].str() << "\n";
+      out << "    " << (todo[s][i] ? "fit   " : "stored") << " " << describe(entry.points[i]) << "\n";
   }
   std::set<std::tuple<int, double, double>> inverses;
   std::size_t sweeps = 0;
@@ -353,7 +361,12 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
     ctx.dtype = unit.dtype;
     ctx.force_memory = config.execution.force_memory;
     ctx.validation = &data.split.validation;
-    ctx.log = [&progress, &entry](const std::string& line) { progress.log("  " + entry.id + ": " + line); };
+    ctx.log = [&progress, &entry](const std::string& line) {
+      // Solvers usually name themselves; name the entry only when the line does not.
+      const std::string own = entry.solver->name() + ":";
+      progress.log("  " + (line.compare(0, own.size(), own) == 0 && entry.id == entry.solver->name() ? line
+                                                                                                 : entry.id + ": " + line));
+    };
     progress.current(unit_description(entry, unit));
 
     std::set<std::size_t> finished;
@@ -400,7 +413,7 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
       store.save(record);
       finished.insert(index);
       ++report.computed;
-      std::string result = entry.id + " " + record.params.str() + ": validation " + config.selection.metric + " " +
+      std::string result = entry.id + " " + describe(record.params) + ": validation " + config.selection.metric + " " +
                            short_metric(record.validation, config.selection.metric) + ", fit " +
                            Progress::format_duration(fit_seconds);
       if (record.validation.n_nonfinite_scores > 0)

@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 
 #include <cstdint>
-#include <fstream>
 #include <vector>
 
 #include "core/error.hpp"
@@ -37,25 +36,6 @@ std::string Sha256::hex() {
     out += digits[digest[i] & 15];
   }
   return out;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  Sha256 h;
-  h.update(bytes);
-  return h.hex();
-}
-
-std::string sha256_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + path);
-  Sha256 h;
-  std::vector<char> buffer(1 << 20);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    h.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  if (in.bad()) throw Error("cannot read " + path);
-  return h.hex();
 }
 
 namespace {

@@ -1,9 +1,11 @@
 #pragma once
-// SHA-256 digests (OpenSSL EVP) of files and in-memory data: the provenance recorded in manifests and
-// the keys that decide whether a stored result still belongs to a config.
+// Incremental SHA-256 (OpenSSL EVP) and the content digest of a split: the provenance recorded in
+// manifests and the keys that decide whether a stored result still belongs to a config. Whole files
+// and strings: core/sha256.hpp.
 #include <cstddef>
 #include <string>
 
+#include "core/sha256.hpp"
 #include "core/split_data.hpp"
 
 namespace aelab {
@@ -23,10 +25,6 @@ class Sha256 {
   void* context_;  // EVP_MD_CTX
   bool finished_ = false;
 };
-
-std::string sha256_hex(const std::string& bytes);
-// Throws aelab::Error("cannot read <path>") when the file cannot be read.
-std::string sha256_file(const std::string& path);
 
 // A digest of exactly what solvers and metrics see: item count, the training matrix and both held-out
 // sets (uids, fold-in and held-out rows). Two splits with equal digests give equal results.
