@@ -16,7 +16,8 @@ int command_run(const Arguments& args) {
   CommandLine cl("aelab run",
                  "Runs the experiment described by a JSON config (docs/CONFIG.md). Finished points are kept, so\n"
                  "rerunning the same command resumes an interrupted run.",
-                 {{"dry-run", "", "validate, then print the expanded grid, the number of fits and the estimated peak memory"},
+                 {{"check", "", "validate the config only (no data is read) and print the number of grid points"},
+                  {"dry-run", "", "validate, then print the expanded grid, the number of fits and the estimated peak memory"},
                   {"force", "", "refit points that are already stored"},
                   {"quiet", "", "no progress output"},
                   {"set", "KEY=VALUE", "override a config value, e.g. --set data.path=/data/ml-20m/ratings.csv (repeatable)"},
@@ -38,6 +39,7 @@ int command_run(const Arguments& args) {
   request.location.working_dir = working_dir;
   const Registry registry = builtin_registry();
   request.registry = &registry;
+  request.options.check_only = cl.flag("check");
   request.options.dry_run = cl.flag("dry-run");
   request.options.force = cl.flag("force");
   request.options.quiet = cl.flag("quiet");

@@ -1,5 +1,7 @@
 #include "experiments/experiment_types.hpp"
 
+#include <iostream>
+
 #include "core/error.hpp"
 #include "experiments/json_reader.hpp"
 
@@ -24,6 +26,12 @@ int run_experiment(const ExperimentRequest& request) {
 
 int run_sweep_experiment(const ExperimentRequest& request) {
   const ExperimentConfig config = parse_experiment_config(request.config, request.location, *request.registry);
+  if (request.options.check_only) {
+    std::ostream& out = request.options.out ? *request.options.out : std::cout;
+    out << "config OK: experiment " << config.name << ", " << config.solvers.size() << " solver entries, "
+        << config.n_points() << " grid points; output " << config.output.dir << "\n";
+    return 0;
+  }
   const RunReport report = run_sweep(config, request.options);
   return report.failed > 0 ? 1 : 0;
 }

@@ -65,9 +65,21 @@ struct Point {
 
 struct Series {
   std::string title;
+  std::string color;          // "" : gnuplot's default sequence
   std::vector<Point> points;  // sorted by x
   bool horizontal = false;    // a solver without rank: one value across the axis
 };
+
+// The seed paper's Figure 1 colours for its four solvers, when each appears in one entry only.
+std::string figure1_color(const nlohmann::json& selection, const std::string& solver) {
+  static const std::map<std::string, std::string> colors = {
+      {"admm", "#000000"}, {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
+  const auto it = colors.find(solver);
+  if (it == colors.end()) return "";
+  std::size_t entries = 0;
+  for (const auto& s : selection.at("solvers")) entries += s.at("solver").get<std::string>() == solver;
+  return entries == 1 ? it->second : "";
+}
 
 // The rank axis shared by every plot of a results folder.
 struct RankAxis {
@@ -104,6 +116,7 @@ std::vector<Series> collect(const nlohmann::json& selection, const RankAxis& axi
   for (const auto& solver : selection.at("solvers")) {
     Series series;
     series.title = solver.at("solver_id").get<std::string>();
+    series.color = figure1_color(selection, solver.at("solver").get<std::string>());
     for (const auto& group : solver.at("groups")) {
       const auto& chosen = group.at("selected");
       if (chosen.is_null()) continue;
@@ -182,15 +195,17 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
     if (s) plot += ", \\\n     ";
     const double offset = double(position) - 0.5 * double(ranked - 1);
     const std::string x = "($1*10**(dodge*(" + format_double(offset) + ")))";
+    const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gp_quote(series[s].color)) +
+                              " title " + gp_quote(series[s].title);
     if (series[s].horizontal) {
-      plot += source + " using 1:2 with lines dashtype 2 linewidth 2 title " + gp_quote(series[s].title);
+      plot += source + " using 1:2 with lines dashtype 2 " + style;
       continue;
     }
     ++position;
     if (spec.error_bars)
-      plot += source + " using " + x + ":2:3 with yerrorlines linewidth 2 pointtype 7 title " + gp_quote(series[s].title);
+      plot += source + " using " + x + ":2:3 with yerrorlines pointtype 7 " + style;
     else
-      plot += source + " using 1:2 with linespoints linewidth 2 pointtype 7 title " + gp_quote(series[s].title);
+      plot += source + " using 1:2 with linespoints pointtype 7 " + style;
   }
   gp << "set terminal svg size 960,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n"
      << "set output " << gp_quote(spec.name + ".svg") << "\n"

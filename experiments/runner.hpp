@@ -24,6 +24,7 @@
 namespace aelab {
 
 struct RunOptions {
+  bool check_only = false;    // validate the config, print what it would run, load nothing
   bool dry_run = false;       // print the plan (grid, fits, memory) and stop
   bool force = false;         // refit points that are already stored
   bool quiet = false;         // no progress output (errors still go to the caller)

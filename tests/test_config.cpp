@@ -316,3 +316,36 @@ TEST_CASE("selection: groups per key value, best validation score, ties to the f
   REQUIRE(pop.size() == 1);
   CHECK(pop[0].per_values == json::object());
 }
+
+TEST_CASE("every ready config in configs/ and the example of docs/CONFIG.md validate against the built-in solvers") {
+  const Registry registry = builtin_registry();
+  test::TempDir dir;
+  test::write_text(dir.file("placeholder"), "");
+  const std::string configs = test::source_path("configs");
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(configs)) {
+    if (entry.path().extension() != ".json") continue;
+    INFO(entry.path().string());
+    json config = read_config_file(entry.path().string(), {}, "/");
+    // The large data sets are not on this machine: validate the rest against a placeholder input.
+    if (config.at("data").contains("path") &&
+        !std::filesystem::exists(std::filesystem::path(configs) / config.at("data").at("path").get<std::string>()))
+      config["data"]["path"] = dir.file("placeholder");
+    const ExperimentConfig c = parse_experiment_config(config, ConfigLocation{entry.path().string(), configs, "/"}, registry);
+    CHECK(c.n_points() > 0);
+    CHECK(c.output.dir == "/results/" + c.name);
+    ++checked;
+  }
+  CHECK(checked >= 8);
+
+  // The complete example of docs/CONFIG.md (its data path is relative to configs/).
+  const std::string doc = test::read_text(test::source_path("docs/CONFIG.md"));
+  const auto start = doc.find("```json\n"), end = doc.find("```\n", start + 8);
+  REQUIRE(start != std::string::npos);
+  json example = parse_json_text(doc.substr(start + 8, end - start - 8), "docs/CONFIG.md");
+  if (!std::filesystem::exists(std::filesystem::path(configs) / example.at("data").at("path").get<std::string>()))
+    example["data"]["path"] = dir.file("placeholder");
+  const ExperimentConfig c = parse_experiment_config(example, ConfigLocation{"", configs, "/"}, registry);
+  CHECK(c.solvers.size() == 4);
+  CHECK(c.evaluation.save_per_user);
+}

@@ -34,12 +34,18 @@ std::size_t count_point_files(const std::string& dir) {
   return n;
 }
 
-// The quickstart, shrunk for the kill test: fewer users, one p, three ranks.
+// The quickstart, shrunk for the kill test: fewer users, one p, two lambdas, three ranks.
 std::vector<std::string> small_quickstart(const std::string& out) {
-  return {"run", aelab::test::source_path("configs/quickstart.json"), "--out", out, "--no-plots",
-          "--set", "data.synthetic.users=2500", "--set", "data.heldout_users=200",
-          "--set", "solvers.0.grid.p=[0.33]", "--set", "solvers.1.grid.p=[0.33]",
-          "--set", "solvers.0.grid.rank=[10,50,\"full\"]", "--set", "solvers.1.grid.rank=[10,50,\"full\"]"};
+  std::vector<std::string> args = {"run", aelab::test::source_path("configs/quickstart.json"), "--out", out, "--no-plots",
+                                   "--set", "data.synthetic.users=2500", "--set", "data.heldout_users=200"};
+  for (int s = 0; s < 4; ++s) {
+    const std::string grid = "solvers." + std::to_string(s) + ".grid.";
+    for (const std::string& value : {grid + "p=[0.33]", grid + "lambda=[30,3000]", grid + "rank=[10,50,\"full\"]"}) {
+      args.push_back("--set");
+      args.push_back(value);
+    }
+  }
+  return args;
 }
 
 }  // namespace
@@ -50,21 +56,22 @@ TEST_CASE("quickstart end to end: manifest, points, summary, selection, plots; a
   const auto first = run_aelab({"run", aelab::test::source_path("configs/quickstart.json"), "--out", out});
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
-  CHECK(first.out.find("points: 85 (85 fitted now, 0 stored, 0 failed, 0 not run)") != std::string::npos);
+  CHECK(first.out.find("points: 145 (145 fitted now, 0 stored, 0 failed, 0 not run)") != std::string::npos);
   const json manifest = json::parse(read_text(out + "/manifest.json"));
   CHECK(manifest.at("status") == "complete");
   CHECK(manifest.at("config").at("name") == "quickstart");
   CHECK(manifest.at("data").at("source") == "synthetic");
   CHECK(manifest.at("software").at("blas").get<std::string>().find("OpenBLAS") != std::string::npos);
-  CHECK(count_point_files(out + "/points") == 85);
+  CHECK(count_point_files(out + "/points") == 145);
   const std::string summary = read_text(out + "/summary.csv");
-  CHECK(summary.rfind("solver_id,solver,rank,lambda,p,eigen,eigen_tolerance,split,metric,value,se,n_users\n", 0) == 0);
+  CHECK(summary.rfind("solver_id,solver,rank,lambda,p,eigen,eigen_tolerance,epochs,keep_best,omega,seed,split,metric,value,"
+                      "se,n_users\n", 0) == 0);
   const json selection = json::parse(read_text(out + "/selection.json"));
-  REQUIRE(selection.at("solvers").size() == 3);
-  CHECK(selection.at("solvers")[0].at("groups").size() == 7);
+  REQUIRE(selection.at("solvers").size() == 5);
+  CHECK(selection.at("solvers")[0].at("groups").size() == 6);
   // Every model beats popularity on this data (selected points, test nDCG@100).
-  const double popularity = selection.at("solvers")[2].at("groups")[0].at("selected").at("test").at("ndcg@100").at("mean");
-  for (std::size_t s = 0; s < 2; ++s)
+  const double popularity = selection.at("solvers")[4].at("groups")[0].at("selected").at("test").at("ndcg@100").at("mean");
+  for (std::size_t s = 0; s < 4; ++s)
     for (const auto& group : selection.at("solvers")[s].at("groups"))
       CHECK(group.at("selected").at("test").at("ndcg@100").at("mean").get<double>() > popularity);
   if (aelab::find_gnuplot().empty()) {
@@ -79,7 +86,7 @@ TEST_CASE("quickstart end to end: manifest, points, summary, selection, plots; a
   const auto second = run_aelab({"run", aelab::test::source_path("configs/quickstart.json"), "--out", out, "--quiet"});
   CHECK(second.exit_code == 0);
   CHECK(second.out.empty());
-  CHECK(json::parse(read_text(out + "/manifest.json")).at("points").at("reused") == 85);
+  CHECK(json::parse(read_text(out + "/manifest.json")).at("points").at("reused") == 145);
   CHECK(read_text(out + "/summary.csv") == summary);
 
   const auto plot = run_aelab({"plot", out});
@@ -93,7 +100,7 @@ TEST_CASE("aelab run killed with SIGKILL mid-sweep: the rerun completes it with 
   INFO(reference.err);
   REQUIRE(reference.exit_code == 0);
   const std::size_t total = count_point_files(dir.file("reference/points"));
-  CHECK(total == 19);
+  CHECK(total == 25);
 
   const std::string out = dir.file("killed");
   std::vector<std::string> args = small_quickstart(out);
@@ -136,7 +143,7 @@ TEST_CASE("aelab run on the command line: dry run, config errors, overrides") {
   aelab::test::TempDir dir;
   const auto dry = run_aelab({"run", aelab::test::source_path("configs/quickstart.json"), "--out", dir.file("q"), "--dry-run"});
   CHECK(dry.exit_code == 0);
-  CHECK(dry.out.find("fits: 85 of 85 points in 13 solver calls (12 rank sweeps); at most 6 distinct (dtype, lambda, p) "
+  CHECK(dry.out.find("fits: 145 of 145 points in 25 solver calls (24 rank sweeps); at most 6 distinct (dtype, lambda, p) "
                      "inverses") != std::string::npos);
   CHECK(dry.out.find("estimated peak memory: ") != std::string::npos);
   CHECK(!fs::exists(dir.file("q")));
