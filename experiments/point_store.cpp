@@ -182,7 +182,7 @@ void decode_per_user(const std::string& bytes, const std::string& source, std::v
 }
 
 std::optional<PointRecord> PointStore::load(const std::string& solver_id, const ParamSet& params, const std::string& key,
-                                            std::string& why) const {
+                                            std::string& why, bool with_per_user) const {
   why.clear();
   const std::string path = json_path(solver_id, params);
   std::string text;
@@ -210,11 +210,23 @@ std::optional<PointRecord> PointStore::load(const std::string& solver_id, const 
       return std::nullopt;
     }
     decode_per_user(bytes, users, record.test_uids, record.test_per_user);
+    if (!with_per_user) {
+      record.test_uids.clear();
+      record.test_per_user.clear();
+    }
     return record;
   } catch (const Error& e) {
     why = std::string("unreadable (") + e.what() + ")";
     return std::nullopt;
   }
+}
+
+void PointStore::load_per_user(PointRecord& record) const {
+  const std::string path = users_path(record.solver_id, record.params);
+  std::string bytes;
+  if (!read_file(path, bytes)) throw Error(path + ": missing (per-user metrics of a stored point)");
+  if (sha256_hex(bytes) != record.users_sha256) throw Error(path + ": does not match the digest recorded in its point file");
+  decode_per_user(bytes, path, record.test_uids, record.test_per_user);
 }
 
 void PointStore::save(PointRecord& record) const {

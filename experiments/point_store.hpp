@@ -78,9 +78,12 @@ class PointStore {
 
   // The stored point when it exists, parses, matches `key` and the parameters, and its sidecar
   // exists with the recorded digest; otherwise nullopt and `why` says why ("" when simply absent).
-  // The per-user vectors are loaded too.
+  // The per-user vectors are checked but kept only when `with_per_user`.
   std::optional<PointRecord> load(const std::string& solver_id, const ParamSet& params, const std::string& key,
-                                  std::string& why) const;
+                                  std::string& why, bool with_per_user = true) const;
+  // Reads the per-user vectors of a stored record (test_uids, test_per_user); throws aelab::Error
+  // when the sidecar is missing or does not match the recorded digest.
+  void load_per_user(PointRecord& record) const;
   // Writes the sidecar, then the point JSON (both atomically); fills record.users_sha256.
   void save(PointRecord& record) const;
 

@@ -72,6 +72,19 @@ bool compatible(const nlohmann::json& a, const nlohmann::json& b) {
 
 }  // namespace
 
+std::vector<double> validation_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s) {
+  std::vector<double> scores;
+  for (const auto& r : records[s]) {
+    double score = std::nan("");
+    if (r) {
+      auto it = r->validation.metrics.find(config.selection.metric);
+      if (it != r->validation.metrics.end()) score = it->second.mean;
+    }
+    scores.push_back(score);
+  }
+  return scores;
+}
+
 std::string summary_csv(const ExperimentConfig& config, const SweepRecords& records) {
   const auto columns = parameter_columns(config);
   std::string out = "solver_id,solver";
@@ -130,17 +143,8 @@ nlohmann::json selection_json(const ExperimentConfig& config, const SweepRecords
   std::vector<std::vector<std::pair<nlohmann::json, const PointRecord*>>> chosen(config.solvers.size());
   for (std::size_t s = 0; s < config.solvers.size(); ++s) {
     const auto& entry = config.solvers[s];
-    std::vector<double> scores;
-    for (const auto& r : records[s]) {
-      double score = std::nan("");
-      if (r) {
-        auto it = r->validation.metrics.find(metric);
-        if (it != r->validation.metrics.end()) score = it->second.mean;
-      }
-      scores.push_back(score);
-    }
     nlohmann::json groups = nlohmann::json::array();
-    for (const auto& g : select_best(entry.points, scores, config.selection.per)) {
+    for (const auto& g : select_best(entry.points, validation_scores(config, records, s), config.selection.per)) {
       nlohmann::json group = {{"per", g.per_values}, {"points", g.members.size()}, {"candidates", g.candidates}};
       if (g.chosen) {
         const PointRecord& r = *records[s][*g.chosen];

@@ -25,6 +25,9 @@ namespace aelab {
 // records[s][i]: the record of point i of config.solvers[s], if it exists (with per-user vectors).
 using SweepRecords = std::vector<std::vector<std::optional<PointRecord>>>;
 
+// The selection metric's validation mean of each point of config.solvers[s] (NaN where none).
+std::vector<double> validation_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s);
+
 std::string summary_csv(const ExperimentConfig& config, const SweepRecords& records);
 std::string timings_csv(const ExperimentConfig& config, const SweepRecords& records);
 nlohmann::json selection_json(const ExperimentConfig& config, const SweepRecords& records);

@@ -23,6 +23,7 @@
 #include "experiments/point_store.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/results.hpp"
+#include "experiments/selection.hpp"
 
 namespace aelab {
 
@@ -262,6 +263,14 @@ void print_selection(std::ostream& out, const ExperimentConfig& config, const nl
   }
 }
 
+// The paired tests and per-user exports need the per-user vectors of the selected points.
+void load_selected_per_user(const ExperimentConfig& config, const PointStore& store, SweepRecords& records) {
+  for (std::size_t s = 0; s < config.solvers.size(); ++s) {
+    for (const auto& group : select_best(config.solvers[s].points, validation_scores(config, records, s), config.selection.per))
+      if (group.chosen) store.load_per_user(*records[s][*group.chosen]);
+  }
+}
+
 }  // namespace
 
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {
@@ -299,7 +308,7 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
                                   fit_mode(entry, config.execution), metric_names));
       if (options.force) continue;
       std::string why;
-      if (auto record = store.load(entry.id, entry.points[i], keys[s][i], why)) {
+      if (auto record = store.load(entry.id, entry.points[i], keys[s][i], why, /*with_per_user=*/false)) {
         records[s][i] = std::move(record);
         todo[s][i] = false;
         ++report.reused;
@@ -411,6 +420,10 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
       record.finished_at = utc_timestamp();
       model.reset();  // free a dense model before writing and before the next rank
       store.save(record);
+      // Per-user vectors are read back at the end for the selected points only: a sweep of hundreds
+      // of points on 50,000 test users would otherwise hold them all.
+      record.test_uids.clear();
+      record.test_per_user.clear();
       finished.insert(index);
       ++report.computed;
       std::string result = entry.id + " " + describe(record.params) + ": validation " + config.selection.metric + " " +
@@ -472,6 +485,7 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
   const fs::path dir(config.output.dir);
   if (!failures.empty()) write_file_atomically((dir / "failures.json").string(), failures.dump(2) + "\n");
   else fs::remove(dir / "failures.json");
+  load_selected_per_user(config, store, records);
   const nlohmann::json selection = write_run_outputs(config, records);
 
   manifest["finished_at"] = utc_timestamp();
