@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -437,42 +438,67 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
       fit_timer.restart();
     };
 
-    std::string failure;
+    // What a failed call threw, as one line ("" when it succeeded); a requested stop passes through.
+    auto guarded = [](const std::function<void()>& call) -> std::string {
+      try {
+        call();
+        return "";
+      } catch (const StopRequested&) {
+        throw;
+      } catch (const Error& e) {
+        return e.what();
+      } catch (const std::bad_alloc&) {
+        return "out of memory";
+      } catch (const std::exception& e) {
+        return std::string("internal error: ") + e.what();
+      }
+    };
+    auto fit_one = [&](std::size_t i) {
+      // Independent rank fits pay for their own inverse: that is what their timing is for.
+      if (mode == "independent") cache.release_inverse();
+      reset_peak_rss();
+      fit_timer.restart();
+      sink(entry.points[i], entry.solver->fit(ctx, entry.points[i]));
+    };
+    auto record_failure = [&](std::size_t i, const std::string& why) {
+      ++report.failed;
+      failures.push_back({{"solver_id", entry.id}, {"solver", entry.solver->name()}, {"params", entry.points[i].values()},
+                          {"error", why}, {"at", utc_timestamp()}});
+      progress.log("FAILED " + entry.id + " " + describe(entry.points[i]) + ": " + why);
+      if (config.execution.stop_on_error) stop = true;
+    };
     try {
       if (unit.sweep) {
-        std::vector<Rank> ranks;
-        for (std::size_t i : unit.points) ranks.push_back(entry.points[i].rank("rank"));
-        reset_peak_rss();
-        fit_timer.restart();
-        entry.solver->fit_ranks(ctx, entry.points[unit.points.front()], ranks, sink);
-      } else {
-        for (std::size_t i : unit.points) {
-          // Independent rank fits pay for their own inverse: that is what their timing is for.
-          if (mode == "independent") cache.release_inverse();
+        std::string failure = guarded([&] {
+          std::vector<Rank> ranks;
+          for (std::size_t i : unit.points) ranks.push_back(entry.points[i].rank("rank"));
           reset_peak_rss();
           fit_timer.restart();
-          sink(entry.points[i], entry.solver->fit(ctx, entry.points[i]));
+          entry.solver->fit_ranks(ctx, entry.points[unit.points.front()], ranks, sink);
+        });
+        if (failure.empty() && finished.size() != unit.points.size())
+          failure = "the solver returned without a model for some requested ranks";
+        std::vector<std::size_t> rest;
+        for (std::size_t i : unit.points)
+          if (!finished.count(i)) rest.push_back(i);
+        if (!failure.empty() && rest.size() > 1 && !config.execution.stop_on_error) {
+          // One rank's failure (a diverging iteration, an eigensolver limit, memory at the largest
+          // rank) must not cost the others: fit the remaining ranks one at a time.
+          progress.log("FAILED " + unit_description(entry, unit) + ": " + failure +
+                       "; fitting the remaining ranks one at a time");
+          for (std::size_t i : rest)
+            if (const std::string why = guarded([&] { fit_one(i); }); !why.empty()) record_failure(i, why);
+        } else if (!failure.empty()) {
+          for (std::size_t i : rest) record_failure(i, failure);
+        }
+      } else {
+        for (std::size_t i : unit.points) {
+          if (const std::string why = guarded([&] { fit_one(i); }); !why.empty()) record_failure(i, why);
+          if (stop) break;
         }
       }
-      if (finished.size() != unit.points.size()) failure = "the solver returned without a model for some requested ranks";
     } catch (const StopRequested&) {
       stop = true;
-    } catch (const Error& e) {
-      failure = e.what();
-    } catch (const std::bad_alloc&) {
-      failure = "out of memory";
-    } catch (const std::exception& e) {
-      failure = std::string("internal error: ") + e.what();
-    }
-    if (!failure.empty()) {
-      for (std::size_t i : unit.points) {
-        if (finished.count(i)) continue;
-        ++report.failed;
-        failures.push_back({{"solver_id", entry.id}, {"solver", entry.solver->name()}, {"params", entry.points[i].values()},
-                            {"error", failure}, {"at", utc_timestamp()}});
-      }
-      progress.log("FAILED " + unit_description(entry, unit) + ": " + failure);
-      if (config.execution.stop_on_error) stop = true;
     }
   }
   progress.finish();

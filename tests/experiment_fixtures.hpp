@@ -119,6 +119,32 @@ class ShrinkSolver : public Solver {
   std::shared_ptr<SolverCounters> counters_;
 };
 
+// "brittle": shrink that fails at one rank (fail_at_rank) wherever that rank is fitted, in a sweep or
+// alone, as a solver whose iteration diverges at some ranks does.
+class BrittleSolver : public ShrinkSolver {
+ public:
+  using ShrinkSolver::ShrinkSolver;
+  std::string name() const override { return "brittle"; }
+  std::vector<ParamSpec> params() const override {
+    auto specs = ShrinkSolver::params();
+    ParamSpec fail;
+    fail.name = "fail_at_rank";
+    fail.type = ParamType::integer;
+    fail.default_value = 0;
+    fail.min = 0;
+    specs.push_back(fail);
+    return specs;
+  }
+  void fit_ranks(FitContext& ctx, const ParamSet& params, const std::vector<Rank>& ranks,
+                 const ModelSink& sink) const override {
+    const auto fail = static_cast<std::uint64_t>(params.integer("fail_at_rank"));
+    ShrinkSolver::fit_ranks(ctx, params, ranks, [&](const ParamSet& p, std::unique_ptr<FittedModel> model) {
+      if (!p.rank("rank").full && p.rank("rank").k == fail) throw Error("brittle: diverged at rank " + std::to_string(fail));
+      sink(p, std::move(model));
+    });
+  }
+};
+
 class KnobsSolver : public Solver {
  public:
   std::string name() const override { return "knobs"; }
@@ -185,6 +211,7 @@ inline Registry test_registry(std::shared_ptr<SolverCounters> counters = std::ma
   registry.add(std::make_unique<ShrinkSolver>(counters));
   registry.add(std::make_unique<KnobsSolver>());
   registry.add(std::make_unique<FlakySolver>());
+  registry.add(std::make_unique<BrittleSolver>(counters));
   return registry;
 }
 

@@ -359,6 +359,26 @@ TEST_CASE("a failing fit is reported and the sweep goes on; on_error = stop stop
   CHECK(stopped.not_run > 0);
 }
 
+TEST_CASE("a rank that fails inside a sweep costs only itself: the other ranks are fitted one at a time") {
+  Fixture f;
+  test::TempDir dir;
+  json j = sweep_config(dir.file("out"));
+  j["solvers"] = json::array({{{"id", "b"}, {"solver", "brittle"}, {"fixed", {{"fail_at_rank", 4}}},
+                               {"grid", {{"lambda", {1, 30}}, {"rank", {2, 4, 8, "full"}}}}}});
+  std::ostringstream sink;
+  const RunReport report = run_sweep(f.config(j), f.data, quiet_options(sink));
+  CHECK(report.failed == 2);  // rank 4 at both lambdas
+  CHECK(report.computed == 6);
+  const json failures = json::parse(test::read_text(dir.file("out/failures.json")));
+  REQUIRE(failures.size() == 2);
+  CHECK(failures[0].at("params").at("rank") == 4);
+  CHECK(failures[0].at("error") == "brittle: diverged at rank 4");
+  CHECK(test::read_text(dir.file("out/run.log")).find("fitting the remaining ranks one at a time") != std::string::npos);
+  const json selection = json::parse(test::read_text(dir.file("out/selection.json")));
+  CHECK(selection.at("solvers")[0].at("groups")[1].at("per") == json{{"rank", 4}});
+  CHECK(selection.at("solvers")[0].at("groups")[1].at("selected").is_null());
+}
+
 TEST_CASE("dry run: the plan, the number of fits and the memory estimate, nothing written") {
   Fixture f;
   test::TempDir dir;
