@@ -357,14 +357,10 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
     config.execution.force_memory = e.boolean("force_memory", false);
   }
 
-  std::string output_dir = "results/" + config.name;
+  config.output.dir = resolve_output_dir(root, where);
   config.output.plots = plot_kinds();
   if (const auto* output = o.find("output")) {
     JsonObject out(*output, "output", {"dir", "plots"});
-    if (auto dir = out.string("dir")) {
-      if (dir->empty()) json_fail(out.path_of("dir"), "expected a folder path, got \"\"");
-      output_dir = *dir;
-    }
     if (auto plots = out.string_list("plots", /*allow_empty=*/true)) {
       config.output.plots.clear();
       for (std::size_t i = 0; i < plots->size(); ++i) {
@@ -378,7 +374,6 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
       }
     }
   }
-  config.output.dir = absolute_from(output_dir, where.working_dir);
 
   resolved["schema_version"] = kConfigSchemaVersion;
   resolved["experiment"] = "sweep";
@@ -399,6 +394,29 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
   config.resolved = resolved;
   config.hash = sha256_hex(resolved.dump());
   return config;
+}
+
+DataConfig parse_data_config(const nlohmann::json& root, const ConfigLocation& where) {
+  if (!root.is_object()) json_fail("", "a config must be a JSON object, got " + json_show(root));
+  const auto it = root.find("data");
+  if (it == root.end()) json_fail("data", "required key is missing (an object describing the input data)");
+  nlohmann::json resolved;
+  return parse_data(*it, where, resolved);
+}
+
+std::string resolve_output_dir(const nlohmann::json& root, const ConfigLocation& where) {
+  if (!root.is_object()) json_fail("", "a config must be a JSON object, got " + json_show(root));
+  std::string dir;
+  if (const auto it = root.find("name"); it != root.end() && it->is_string()) dir = "results/" + it->get<std::string>();
+  if (const auto output = root.find("output"); output != root.end() && output->is_object()) {
+    if (const auto given = output->find("dir"); given != output->end()) {
+      if (!given->is_string() || given->get<std::string>().empty())
+        json_fail("output.dir", "expected a folder path, got " + json_show(*given));
+      dir = given->get<std::string>();
+    }
+  }
+  if (dir.empty()) json_fail("name", "required key is missing (the experiment's name; results go to results/<name> by default)");
+  return absolute_from(dir, where.working_dir);
 }
 
 void apply_config_override(nlohmann::json& root, const std::string& assignment, const std::string& working_dir) {

@@ -104,6 +104,12 @@ struct ConfigLocation {
 ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where,
                                          const Registry& registry);
 
+// The sections other experiment types share with sweeps, read by the same rules (JSON-path errors,
+// data paths relative to the config's folder, output dir relative to the working dir, default
+// results/<name>): `data` (validated, paths checked) and the output folder.
+DataConfig parse_data_config(const nlohmann::json& root, const ConfigLocation& where);
+std::string resolve_output_dir(const nlohmann::json& root, const ConfigLocation& where);
+
 // `--set key.path=value` overrides: the value is parsed as JSON when it is valid JSON, otherwise
 // taken as a string; the dotted path may index arrays ("solvers.1.grid.lambda=[100,200]"). A
 // data path set this way ("data.path", "data.split_dir") is taken relative to the working dir.

@@ -7,6 +7,10 @@
 
 namespace aelab {
 
+// Another type reads the shared sections with parse_data_config / resolve_output_dir
+// (experiments/config.hpp), loads its data with load_experiment_data (experiments/data_source.hpp),
+// and works on ExperimentData::split; e.g. the Proposition experiment's row runs its function on
+// split.train with the output dir and request.options.quiet.
 const std::vector<ExperimentType>& experiment_types() {
   static const std::vector<ExperimentType> table = {
       {"sweep", run_sweep_experiment, "solvers x hyperparameter grids, selection on validation, test metrics, plots"},

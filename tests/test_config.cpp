@@ -116,7 +116,8 @@ TEST_CASE("malformed configs: one-line errors with the JSON path and what was ex
         "execution.rank_fits: expected one of \"shared\", \"independent\", got \"parallel\"");
   CHECK(error_of({{"output", {{"plots", {"heatmap"}}}}}) ==
         "output.plots[0]: expected one of metric_vs_rank, time_vs_rank, selected_params_vs_rank, got \"heatmap\"");
-  CHECK(error_of({{"output", {{"dir", 3}}}}) == "output.dir: expected a string, got 3");
+  CHECK(error_of({{"output", {{"dir", 3}}}}) == "output.dir: expected a folder path, got 3");
+  CHECK(error_of({{"output", {{"dri", "x"}}}}) == "output.dri: unknown key (did you mean \"dir\"? known: dir, plots)");
   CHECK(error_of({{"solvers", json::array()}}) == "solvers: expected a non-empty list of solver entries, got []");
   CHECK(error_of({{"solvers", {{"solver", "x"}}}}) == "solvers: expected a non-empty list of solver entries, got {\"solver\":\"x\"}");
 }
@@ -214,6 +215,19 @@ TEST_CASE("malformed data sections") {
   CHECK(c.data.load.delimiter == '\t');
   CHECK(c.data.load.item_column == "item");
   CHECK(!c.data.split.threshold);
+}
+
+TEST_CASE("the shared sections for other experiment types: data and output dir by the same rules") {
+  const json config = valid_config();
+  const DataConfig data = parse_data_config(config, here());
+  CHECK(data.kind == DataConfig::Kind::synthetic);
+  CHECK(data.split.heldout_users == 20);
+  CHECK(resolve_output_dir(config, ConfigLocation{"", "/cfg", "/work"}) == "/work/out/unit");
+  CHECK(resolve_output_dir(json{{"name", "p"}}, ConfigLocation{"", "/cfg", "/work"}) == "/work/results/p");
+  CHECK_THROWS_WITH_AS(parse_data_config(json{{"name", "p"}}, here()),
+                       "data: required key is missing (an object describing the input data)", Error);
+  const json bad = json::parse(R"({"data": {"synthetic": {"users": -1}, "heldout_users": 5}})");
+  CHECK_THROWS_WITH_AS(parse_data_config(bad, here()), doctest::Contains("data.synthetic.users: "), Error);
 }
 
 TEST_CASE("experiment types, JSON syntax errors and --set overrides") {
