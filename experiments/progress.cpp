@@ -1,5 +1,8 @@
 #include "experiments/progress.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -72,9 +75,17 @@ void Progress::log(const std::string& line) {
   out_.flush();
 }
 
-void Progress::current(const std::string& what) {
+void Progress::detail(const std::string& line) {
   std::lock_guard<std::mutex> lock(mutex_);
-  current_ = what;
+  if (file_) file_ << utc_timestamp() << " " << line << "\n" << std::flush;
+  detail_ = line;
+  draw();
+}
+
+void Progress::current(const std::string& what, const std::string& short_what) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  current_ = short_what.empty() ? what : short_what;
+  detail_.clear();
   if (!terminal_ && !quiet_ && !what.empty()) {
     // Without a terminal, say what starts: a long fit is otherwise silent for minutes.
     out_ << "[" << done_ << "/" << total_ << "] fitting " << what << "\n" << std::flush;
@@ -97,17 +108,20 @@ void Progress::advance(const std::string& result) {
 
 void Progress::draw() {
   if (!terminal_ || quiet_ || total_ == 0) return;
-  const int width = 30;
-  const int filled = static_cast<int>(double(width) * double(done_) / double(total_));
+  const int bar_width = 30;
+  const int filled = static_cast<int>(double(bar_width) * double(done_) / double(total_));
   std::string bar = "[";
-  for (int i = 0; i < width; ++i) bar += i < filled ? '=' : (i == filled ? '>' : ' ');
+  for (int i = 0; i < bar_width; ++i) bar += i < filled ? '=' : (i == filled ? '>' : ' ');
   bar += "]";
   const double elapsed = timer_.seconds();
   // Until the first point is done there is no rate to extrapolate from.
   std::string eta = done_ > 0 ? format_duration(elapsed / double(done_) * double(total_ - std::min(done_, total_))) : "?";
   std::string line = bar + " " + std::to_string(done_) + "/" + std::to_string(total_) + "  " + format_duration(elapsed) +
-                     "  ETA " + eta + "  " + current_;
-  if (line.size() > 150) line = line.substr(0, 147) + "...";
+                     "  ETA " + eta + "  " + current_ + (detail_.empty() ? "" : " | " + detail_);
+  // One terminal line exactly: a wrapped bar could not be erased by "\r\033[K".
+  winsize size{};
+  const std::size_t width = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 10 ? size.ws_col : 100;
+  if (line.size() >= width) line = line.substr(0, width - 4) + "...";
   out_ << "\r\033[K" << line << std::flush;
   bar_visible_ = true;
 }

@@ -22,7 +22,11 @@ class Progress {
   void set_log_file(const std::string& path);  // appends
   void start(std::size_t total);               // total units of work (fits to do)
   void log(const std::string& line);           // a line of text
-  void current(const std::string& what);       // what is running now (shown in the bar)
+  // What is running now: `what` for log lines, `short_what` (default: what) for the bar.
+  void current(const std::string& what, const std::string& short_what = "");
+  // A solver's own progress line (an epoch, a stage): always in the log file; on a terminal shown in
+  // the bar until the next one; elsewhere not printed (hundreds of fits would bury the results).
+  void detail(const std::string& line);
   void advance(const std::string& result);     // one unit done, with a one-line result
   void finish();
   static std::string format_duration(double seconds);  // "42s", "3m05s", "2h07m"
@@ -35,7 +39,7 @@ class Progress {
   bool terminal_, quiet_;
   std::ofstream file_;
   std::size_t total_ = 0, done_ = 0;
-  std::string current_;
+  std::string current_, detail_;  // current_: the bar's text
   bool bar_visible_ = false;
   Timer timer_;
   std::mutex mutex_;

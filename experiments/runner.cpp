@@ -132,6 +132,20 @@ std::string unit_description(const SolverEntry& entry, const FitUnit& unit) {
   return entry.id + " " + params + (params.empty() ? "" : " ") + "ranks " + ranks;
 }
 
+// For the progress bar: the entry, lambda and p when the solver has them, and the ranks.
+std::string bar_description(const SolverEntry& entry, const FitUnit& unit) {
+  const ParamSet& first = entry.points[unit.points.front()];
+  std::string text = entry.id;
+  for (const char* name : {"lambda", "p"})
+    if (first.has(name)) text += std::string(" ") + name + "=" + format_param(first.values().at(name));
+  if (first.has("rank")) {
+    text += unit.points.size() > 1 ? " ranks " : " rank ";
+    for (std::size_t j = 0; j < unit.points.size(); ++j)
+      text += (j ? "," : "") + entry.points[unit.points[j]].rank("rank").str();
+  }
+  return text;
+}
+
 nlohmann::json memory_estimate(const ExperimentConfig& config, const ExperimentData& data, const std::vector<FitUnit>& units) {
   const std::size_t n = data.split.n_items();
   const std::size_t available = available_memory_bytes();
@@ -372,12 +386,10 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
     ctx.force_memory = config.execution.force_memory;
     ctx.validation = &data.split.validation;
     ctx.log = [&progress, &entry](const std::string& line) {
-      // Solvers usually name themselves; name the entry only when the line does not.
-      const std::string own = entry.solver->name() + ":";
-      progress.log("  " + (line.compare(0, own.size(), own) == 0 && entry.id == entry.solver->name() ? line
-                                                                                                 : entry.id + ": " + line));
+      // Solvers name themselves in their lines; the entry id adds what the name does not tell.
+      progress.detail(entry.id == entry.solver->name() ? line : entry.id + ": " + line);
     };
-    progress.current(unit_description(entry, unit));
+    progress.current(unit_description(entry, unit), bar_description(entry, unit));
 
     std::set<std::size_t> finished;
     std::size_t position = 0;
