@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <iomanip>
+#include <ostream>
 #include <set>
 
 #include "core/error.hpp"
@@ -262,6 +264,34 @@ nlohmann::json write_run_outputs(const ExperimentConfig& config, const SweepReco
     }
   }
   return selection;
+}
+
+void print_selection(std::ostream& out, const ExperimentConfig& config, const nlohmann::json& selection) {
+  out << "selected on " << config.selection.on << " " << config.selection.metric;
+  if (!config.selection.per.empty()) {
+    out << " per";
+    for (const auto& k : config.selection.per) out << " " << k;
+  }
+  out << "; test " << config.selection.metric << " (mean +- se):\n";
+  for (const auto& solver : selection.at("solvers")) {
+    for (const auto& group : solver.at("groups")) {
+      std::string per;
+      for (const auto& item : group.at("per").items()) per += " " + item.key() + "=" + format_param(item.value());
+      out << "  " << solver.at("solver_id").get<std::string>() << per << ": ";
+      if (group.at("selected").is_null()) {
+        out << "no finished point\n";
+        continue;
+      }
+      const auto& chosen = group.at("selected");
+      const auto& test = chosen.at("test");
+      if (test.contains(config.selection.metric)) {
+        const auto& m = test.at(config.selection.metric);
+        out << std::fixed << std::setprecision(4) << m.at("mean").get<double>() << " +- " << m.at("se").get<double>();
+        out.unsetf(std::ios::fixed);
+      }
+      out << "  [" << ParamSet(chosen.at("params")).str() << "]\n";
+    }
+  }
 }
 
 }  // namespace aelab

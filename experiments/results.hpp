@@ -11,6 +11,7 @@
 //    test metrics, timings), and the paired tests between solvers at their chosen points.
 //  - comparisons.csv: the paired tests, one row per (per values, solver pair, metric).
 //  - per_user/<solver-id>/<per values>.csv: per-user test metrics of the chosen points (save_per_user).
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ std::string comparisons_csv(const nlohmann::json& selection);
 // Writes all of the above (atomically) into config.output.dir; per-user files when save_per_user.
 // Returns the selection.
 nlohmann::json write_run_outputs(const ExperimentConfig& config, const SweepRecords& records);
+
+// The selected points as `aelab run` prints them at the end: test metric (mean +- se) and parameters.
+void print_selection(std::ostream& out, const ExperimentConfig& config, const nlohmann::json& selection);
 
 // A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
 std::string csv_field(const std::string& text);
