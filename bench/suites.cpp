@@ -10,11 +10,13 @@ namespace aelab::bench {
 
 int bench_data(const Arguments& args);
 int run_admm_bench(const Arguments& args);  // bench/bench_admm.cpp
+int run_sweep_bench(const Arguments& args);  // bench/bench_sweep.cpp
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
       {"data", bench_data, "parse and split throughput on an ML-20M-shaped synthetic ratings.csv (--rows N)"},
       {"admm", run_admm_bench, "seed Table 1: admm epochs vs closed_form_approx per rank, epoch vs SPD inverse"},
+      {"sweep", run_sweep_bench, "a Figure-1 sweep of the closed forms through the runner vs its inverses and eigendecompositions"},
   };
   return table;
 }
