@@ -12,6 +12,7 @@ int bench_data(const Arguments& args);
 int run_admm_bench(const Arguments& args);         // bench/bench_admm.cpp
 int run_closed_form_bench(const Arguments& args);  // bench/bench_closed_form.cpp
 int bench_exact(const Arguments& args);            // bench/bench_exact.cpp
+int run_sweep_bench(const Arguments& args);        // bench/bench_sweep.cpp
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
@@ -19,6 +20,7 @@ const std::vector<Suite>& suites() {
       {"closed-form", run_closed_form_bench, "Algorithm 1 against the SPD inverse: ratio per rank, peak RSS, rank sweep"},
       {"admm", run_admm_bench, "seed Table 1: admm epochs vs closed_form_approx per rank, epoch vs SPD inverse"},
       {"exact", bench_exact, "exact solver: iterations/time to tolerance from Algorithm 1 vs random starts (--items N --ranks K,K)"},
+      {"sweep", run_sweep_bench, "a Figure-1 sweep of the closed forms through the runner vs its inverses and eigendecompositions"},
   };
   return table;
 }
