@@ -4,6 +4,7 @@ namespace aelab {
 
 void register_builtin_solvers(Registry& registry) {
   registry.add(make_popularity_solver());
+  registry.add(make_mlp_solver());
 }
 
 Registry builtin_registry() {

@@ -8,6 +8,7 @@
 namespace aelab {
 
 std::unique_ptr<Solver> make_popularity_solver();
+std::unique_ptr<Solver> make_mlp_solver();  // solvers/mlp
 
 // Adds every built-in solver to `registry`.
 void register_builtin_solvers(Registry& registry);
