@@ -10,6 +10,7 @@ namespace aelab::bench {
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
+      {"mlp", bench_mlp, "mlp solver training throughput (users/s per epoch), [n-600-200-n] tanh, float32 vs float64"},
   };
   return table;
 }

@@ -17,6 +17,9 @@ struct Suite {
 
 const std::vector<Suite>& suites();
 
+// The suites (one file each in bench/).
+int bench_mlp(const Arguments& args);
+
 // One line describing the machine: CPU model, cores, memory, BLAS build and threads.
 std::string machine_description();
 

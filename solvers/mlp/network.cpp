@@ -22,6 +22,19 @@ double squared_norm(const arma::Mat<T>& M) {
   }
 }
 
+// grad (h x n) <- delta (h x b) * input^T for a sparse n x b input: column j of grad accumulates
+// value * delta.col(c) for each non-zero (j, c); only the batch's items get non-zero columns. Written
+// out (rather than Armadillo's dense x sparse product, which returns a fresh matrix) so the h x n
+// gradient reuses its memory across mini-batches instead of faulting in new pages every time.
+template <typename T>
+void accumulate_outer_with_sparse(const arma::Mat<T>& delta, const arma::SpMat<T>& input, arma::Mat<T>& grad) {
+  grad.zeros(delta.n_rows, input.n_rows);
+  input.sync();
+  for (arma::uword c = 0; c < input.n_cols; ++c)
+    for (arma::uword e = input.col_ptrs[c]; e < input.col_ptrs[c + 1]; ++e)
+      grad.col(input.row_indices[e]) += input.values[e] * delta.col(c);
+}
+
 }  // namespace
 
 std::vector<std::size_t> MlpArchitecture::widths() const {
@@ -94,9 +107,11 @@ double MlpNetwork<T>::gradient(const arma::SpMat<T>& input, const arma::SpMat<T>
   forward(input, ws);
   gradient.resize(layers_.size());
 
-  // dJ/d(output) = 2 se_scale (f - x).
+  // dJ/d(output) = 2 se_scale (f - x), formed in the output buffer (the buffers swap roles, so no
+  // n x b matrix is allocated per mini-batch).
+  ws.output -= target;
+  ws.delta.swap(ws.output);
   arma::Mat<T>& delta = ws.delta;
-  delta = ws.output - target;
   double value = 0;
   if (compute_value) value = se_scale * squared_norm(delta) + decay * weight_norm_squared();
   delta *= static_cast<T>(2 * se_scale);
@@ -104,7 +119,7 @@ double MlpNetwork<T>::gradient(const arma::SpMat<T>& input, const arma::SpMat<T>
   const Activation act = architecture_.activation;
   for (std::size_t l = layers_.size(); l-- > 0;) {
     // delta holds dJ/d(pre-activation of layer l); the layer's input is activation l - 1 (or the input).
-    if (l == 0) gradient[l].weight = delta * input.t();  // dense x sparse: only the batch's item columns are non-zero
+    if (l == 0) accumulate_outer_with_sparse(delta, input, gradient[l].weight);
     else gradient[l].weight = delta * ws.activations[l - 1].t();
     if (decay != 0) gradient[l].weight += static_cast<T>(2 * decay) * layers_[l].weight;
     if (!layers_[l].bias.is_empty()) gradient[l].bias = arma::sum(delta, 1);
