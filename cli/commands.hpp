@@ -9,5 +9,8 @@ using Arguments = std::vector<std::string>;
 
 int command_solvers(const Arguments& args);
 int command_bench(const Arguments& args);
+int command_split(const Arguments& args);
+int command_data(const Arguments& args);
+int command_synth(const Arguments& args);
 
 }  // namespace aelab::cli

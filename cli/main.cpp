@@ -19,6 +19,9 @@ const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"solvers", {command_solvers, "list the registered solvers with their parameters"}},
       {"bench", {command_bench, "run a benchmark suite and print its figures"}},
+      {"split", {command_split, "split a raw data file into a vae_cf folder (bit-exact Mult-VAE protocol)"}},
+      {"data", {command_data, "inspect a raw data file; list the data formats"}},
+      {"synth", {command_synth, "write seeded synthetic interactions as a MovieLens ratings.csv"}},
   };
   return table;
 }

@@ -8,6 +8,14 @@ void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
 void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info);
 void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void ssyevr_(const char* jobz, const char* range, const char* uplo, const int* n, float* a, const int* lda,
+             const float* vl, const float* vu, const int* il, const int* iu, const float* abstol, int* m, float* w,
+             float* z, const int* ldz, int* isuppz, float* work, const int* lwork, int* iwork, const int* liwork,
+             int* info);
+void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n, double* a, const int* lda,
+             const double* vl, const double* vu, const int* il, const int* iu, const double* abstol, int* m,
+             double* w, double* z, const int* ldz, int* isuppz, double* work, const int* lwork, int* iwork,
+             const int* liwork, int* info);
 void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
 char* openblas_get_config(void);
@@ -19,6 +27,20 @@ inline void potrf(char uplo, int n, float* a, int lda, int& info) { spotrf_(&upl
 inline void potrf(char uplo, int n, double* a, int lda, int& info) { dpotrf_(&uplo, &n, a, &lda, &info); }
 inline void potri(char uplo, int n, float* a, int lda, int& info) { spotri_(&uplo, &n, a, &lda, &info); }
 inline void potri(char uplo, int n, double* a, int lda, int& info) { dpotri_(&uplo, &n, a, &lda, &info); }
+
+// Eigenvalues il..iu (1-based, ascending) and their vectors of a symmetric matrix (MRRR).
+inline void syevr(char jobz, char range, char uplo, int n, float* a, int lda, float vl, float vu, int il, int iu,
+                  float abstol, int& m, float* w, float* z, int ldz, int* isuppz, float* work, int lwork, int* iwork,
+                  int liwork, int& info) {
+  ssyevr_(&jobz, &range, &uplo, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, &m, w, z, &ldz, isuppz, work, &lwork, iwork,
+          &liwork, &info);
+}
+inline void syevr(char jobz, char range, char uplo, int n, double* a, int lda, double vl, double vu, int il, int iu,
+                  double abstol, int& m, double* w, double* z, int ldz, int* isuppz, double* work, int lwork,
+                  int* iwork, int liwork, int& info) {
+  dsyevr_(&jobz, &range, &uplo, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, &m, w, z, &ldz, isuppz, work, &lwork, iwork,
+          &liwork, &info);
+}
 
 }  // namespace aelab::lapack
 

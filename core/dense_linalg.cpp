@@ -73,6 +73,23 @@ void symmetrize_from_upper(arma::Mat<T>& A) {
 }
 
 template <typename T>
+void shrunk_gram_in_place(arma::Mat<T>& GL, const arma::Mat<T>& C, const arma::vec& s) {
+  const arma::uword n = GL.n_rows;
+  if (GL.n_cols != n || C.n_rows != n || C.n_cols != n || s.n_elem != n)
+    throw Error("shrunk_gram_in_place: inconsistent shapes");
+  const arma::Col<T> st = arma::conv_to<arma::Col<T>>::from(s);
+  const T* sp = st.memptr();
+  // One streaming pass over both matrices, column by column (vectorised inner loop).
+  for (arma::uword j = 0; j < n; ++j) {
+    T* out = GL.colptr(j);
+    const T* c = C.colptr(j);
+    const T sj = sp[j];
+    for (arma::uword i = 0; i < n; ++i) out[i] += sp[i] * c[i] * sj;
+    out[j] -= T(2) * sj;
+  }
+}
+
+template <typename T>
 void spd_inverse_in_place(arma::Mat<T>& A) {
   if (A.n_rows != A.n_cols) throw Error("spd_inverse_in_place: matrix is not square");
   if (A.n_rows > static_cast<arma::uword>(std::numeric_limits<int>::max()))
@@ -94,6 +111,8 @@ template void dense_gram<float>(const BinaryCsr&, arma::Mat<float>&, int);
 template void dense_gram<double>(const BinaryCsr&, arma::Mat<double>&, int);
 template void symmetrize_from_upper<float>(arma::Mat<float>&);
 template void symmetrize_from_upper<double>(arma::Mat<double>&);
+template void shrunk_gram_in_place<float>(arma::Mat<float>&, const arma::Mat<float>&, const arma::vec&);
+template void shrunk_gram_in_place<double>(arma::Mat<double>&, const arma::Mat<double>&, const arma::vec&);
 template void spd_inverse_in_place<float>(arma::Mat<float>&);
 template void spd_inverse_in_place<double>(arma::Mat<double>&);
 

@@ -23,6 +23,14 @@ arma::vec lambda_diagonal(const arma::vec& item_counts, double lambda, double p)
 template <typename T>
 void spd_inverse_in_place(arma::Mat<T>& A);
 
+// SPEC 2.0: for W_S = I - C S (S = diagMat(s), C = G_L^{-1}), W_S^T G_L W_S = G_L - 2S + S C S.
+// Overwrites GL (= G + Lambda, both triangles) with that matrix in O(n^2), entrywise
+// GL_ij + s_i C_ij s_j off the diagonal and GL_jj - 2 s_j + s_j^2 C_jj on it, so no third n^3 product
+// and no third n x n matrix is needed. The eigen-matrix of Algorithm 1 is S = diagMat(1 (/) diag C)
+// (SPEC 2.5 step 3), that of the unconstrained closed form S = Lambda (SPEC 2.1 step 2, G C G).
+template <typename T>
+void shrunk_gram_in_place(arma::Mat<T>& GL, const arma::Mat<T>& C, const arma::vec& s);
+
 // Copies the upper triangle onto the lower one, in cache-friendly blocks.
 template <typename T>
 void symmetrize_from_upper(arma::Mat<T>& A);

@@ -3,7 +3,8 @@
 // decides the cost of every eigenvector-based solver (Algorithm 1, the unconstrained closed form, the
 // Proposition's bound). Three methods, chosen automatically from k and n, or forced:
 //  - arpack: ARPACK-NG's implicitly restarted Lanczos (reverse communication, dense BLAS products);
-//            best for small k, memory-bound (each product streams the whole matrix);
+//            memory-bound (each product streams the whole matrix for one vector). Being single-vector,
+//            it can miss copies of an exactly repeated eigenvalue; the other methods cannot;
 //  - block:  a block Krylov/subspace method whose work is gemm; for k in the tens to thousands;
 //  - dense:  LAPACK syevr for the eigenvalues/vectors with index range [n-k+1, n]; when k is a large
 //            fraction of n (or n is small).
@@ -21,10 +22,18 @@ EigenMethod parse_eigen_method(const std::string& name);  // "auto", "arpack", "
 
 struct EigenOptions {
   EigenMethod method = EigenMethod::automatic;
-  double tolerance = 1e-10;  // relative residual ||M v - mu v|| / |mu_1| each returned pair must reach
+  // Each returned pair must reach ||M v - mu v|| <= tolerance * |mu|max, |mu|max the largest eigenvalue
+  // magnitude seen (||M||_2 for the positive semidefinite eigen-matrices of the solvers).
+  double tolerance = 1e-10;
   std::size_t max_iterations = 0;  // 0: the method's default
   std::uint64_t seed = 1;          // start vectors of the iterative methods
+  std::size_t block_size = 0;      // block method: vectors per block product (0: chosen from n and k)
+  std::size_t basis_size = 0;      // block method: basis columns before a restart (0: chosen from k)
 };
+
+// The tolerance a precision can honour: max(options.tolerance, 200 eps(T)) (float32 cannot reach 1e-10).
+template <typename T>
+double effective_eigen_tolerance(double requested);
 
 template <typename T>
 struct TopEigenpairs {
@@ -35,7 +44,9 @@ struct TopEigenpairs {
   std::string method;        // the method that ran ("arpack", "block", "dense")
   std::size_t iterations = 0;
   std::size_t matrix_products = 0;  // matrix-vector products (arpack) or block products (block)
-  double max_residual = 0;          // max relative residual of the returned pairs
+  std::size_t block_size = 0;       // columns per block product (block method)
+  double max_residual = 0;          // max relative residual of the returned pairs (NaN: dense, not measured)
+  double tolerance = 0;             // the relative residual tolerance that was applied
   double seconds = 0;
 };
 

@@ -89,6 +89,17 @@ SharedInverse<T> LinalgCache::inverse(double lambda, double p, bool force_memory
   return SharedInverse<T>{C, seconds, false};
 }
 
+bool LinalgCache::has_inverse(Dtype dtype, double lambda, double p) const {
+  if (cached_.dtype != dtype || cached_.lambda != lambda || cached_.p != p) return false;
+  return dtype == Dtype::float32 ? static_cast<bool>(cached_.f32) : static_cast<bool>(cached_.f64);
+}
+
+std::size_t LinalgCache::held_inverse_bytes() const {
+  if (cached_.f32) return cached_.f32->n_elem * sizeof(float);
+  if (cached_.f64) return cached_.f64->n_elem * sizeof(double);
+  return 0;
+}
+
 void LinalgCache::release() {
   cached_ = CachedInverse{};
   gram_f32_.reset();

@@ -47,6 +47,11 @@ class LinalgCache {
   template <typename T>
   SharedInverse<T> inverse(double lambda, double p, bool force_memory = false);
 
+  // Whether inverse<T>(lambda, p) would be served from the cache, and the bytes of the inverse held now
+  // (freed before a different one is computed): what a solver's memory guard needs to know.
+  bool has_inverse(Dtype dtype, double lambda, double p) const;
+  std::size_t held_inverse_bytes() const;
+
   // Drops the kept inverse and Gram copy (the runner calls this between data sets or precisions).
   void release();
 

@@ -24,6 +24,12 @@ struct LoadOptions {
 // "movielens-csv", "movielens-dat", "movielens-100k", "netflix-prize", "msd-triplets", "citeulike",
 // "hetrec-lastfm", "csv" (vae_cf split folders are read by core/vae_cf.hpp).
 std::vector<std::string> loader_formats();
+// One line describing a format (empty for an unknown name).
+std::string loader_format_description(const std::string& format);
+// Throws aelab::Error "unknown data format "x" (expected one of: ...)".
+void check_loader_format(const std::string& format);
+// Throws aelab::Error for an unknown format, csv-only options given with another format, a file that
+// cannot be read, and any malformed line (as "<file>:<line>: expected ..., got ...").
 RawInteractions load_interactions(const LoadOptions& options);
 
 }  // namespace aelab

@@ -5,6 +5,8 @@
 // first-appearance order, 80/20 fold-in split per held-out user with the RNG re-seeded per part.
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/raw_interactions.hpp"
 #include "core/vae_cf.hpp"
@@ -25,6 +27,7 @@ struct SplitSummary {
   std::size_t users = 0, items = 0;            // after filtering
   std::size_t train_users = 0, validation_users = 0, test_users = 0;
   std::size_t train_items = 0;                 // vocabulary size
+  std::vector<std::string> user_ids;           // original id of each uid: the permuted user list
 };
 
 // Throws aelab::Error when H is too large for the number of users (2H must leave training users).

@@ -36,16 +36,13 @@ void reject_unknown_keys(const nlohmann::json& object, const std::string& where,
   }
 }
 
-// TEMPORARY until core/eigen.cpp is merged: parse_eigen_method's names, mapped here.
 EigenMethod eigen_method_of(const nlohmann::json& value, const std::string& where) {
-  if (value.is_string()) {
-    const std::string name = value.get<std::string>();
-    if (name == "auto") return EigenMethod::automatic;
-    if (name == "arpack") return EigenMethod::arpack;
-    if (name == "block") return EigenMethod::block;
-    if (name == "dense") return EigenMethod::dense;
+  if (!value.is_string()) throw Error(where + ": expected one of \"auto\", \"arpack\", \"block\", \"dense\", got " + show(value));
+  try {
+    return parse_eigen_method(value.get<std::string>());
+  } catch (const Error&) {
+    throw Error(where + ": expected one of \"auto\", \"arpack\", \"block\", \"dense\", got " + show(value));
   }
-  throw Error(where + ": expected one of \"auto\", \"arpack\", \"block\", \"dense\", got " + show(value));
 }
 
 std::vector<std::size_t> parse_ranks(const nlohmann::json& section) {
@@ -161,16 +158,13 @@ LinearBound linear_bound(const BinaryCsr& X, std::size_t max_rank, const EigenOp
   bound.frobenius_squared = static_cast<double>(X.nnz());
   arma::mat G;
   dense_gram(X, G);
-  // TEMPORARY (until core/eigen.cpp is merged, then: top_eigenpairs(G, max_rank, options)): a full
-  // dense eigendecomposition, fine for the small matrices of tests and ml-latest-small.
-  (void)options;
-  arma::vec values;
-  arma::mat vectors;
-  if (!arma::eig_sym(values, vectors, G, "dc")) throw Error("proposition: eig_sym of G failed");
-  bound.eigenvalues = arma::flipud(values.tail(max_rank));
-  bound.eigenvectors = arma::fliplr(vectors.tail_cols(max_rank));
-  bound.method = "dense (eig_sym, temporary)";
-  bound.max_residual = 0;
+  TopEigenpairs<double> top = top_eigenpairs(G, max_rank, options);
+  G.reset();
+  bound.eigenvalues = std::move(top.values);
+  bound.eigenvectors = std::move(top.vectors);
+  bound.next_value = top.next_value;
+  bound.method = top.method;
+  bound.max_residual = top.max_residual;
   bound.seconds = timer.seconds();
   return bound;
 }
@@ -208,7 +202,8 @@ PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings&
   const LinearBound bound = linear_bound(X, max_rank, settings.eigen);
   result.frobenius_squared = bound.frobenius_squared;
   result.eigen = {{"method", bound.method},
-                  {"max_residual", bound.max_residual},
+                  {"max_residual", std::isfinite(bound.max_residual) ? nlohmann::json(bound.max_residual) : nlohmann::json()},
+                  {"next_eigenvalue", std::isfinite(bound.next_value) ? nlohmann::json(bound.next_value) : nlohmann::json()},
                   {"seconds", bound.seconds},
                   {"eigenvalues", arma::conv_to<std::vector<double>>::from(bound.eigenvalues)}};
 

@@ -71,8 +71,9 @@ struct LinearBound {
   double frobenius_squared = 0;  // nnz for binary X
   arma::vec eigenvalues;         // s_i^2, descending
   arma::mat eigenvectors;        // n x K (V_K: top right singular vectors of X)
-  std::string method;
-  double max_residual = 0;
+  double next_value = arma::datum::nan;  // s_{K+1}^2 when computed (the eigen-gap at the largest rank)
+  std::string method;                    // the eigen method that ran
+  double max_residual = 0;               // max relative residual of the pairs (NaN: dense, not measured)
   double seconds = 0;
   // ||X||_F^2 - sum_{i<=k} s_i^2 (k <= K).
   double se(std::size_t k) const;

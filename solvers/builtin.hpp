@@ -8,7 +8,9 @@
 namespace aelab {
 
 std::unique_ptr<Solver> make_popularity_solver();
-std::unique_ptr<Solver> make_mlp_solver();  // solvers/mlp
+std::unique_ptr<Solver> make_unconstrained_solver();       // SPEC 2.1
+std::unique_ptr<Solver> make_closed_form_approx_solver();  // SPEC 2.5, Algorithm 1
+std::unique_ptr<Solver> make_mlp_solver();                 // SPEC 2.6, solvers/mlp
 
 // Adds every built-in solver to `registry`.
 void register_builtin_solvers(Registry& registry);

@@ -39,6 +39,7 @@ TEST_CASE("the bound from ARPACK equals the one from a dense SVD, and the linear
   EigenOptions options;
   options.method = EigenMethod::arpack;
   const LinearBound bound = linear_bound(X, 12, options);
+  CHECK(bound.method == "arpack");
   CHECK(bound.frobenius_squared == static_cast<double>(X.nnz()));
   const arma::mat Xd = X.to_dense<double>();
   for (std::size_t k : {1, 3, 7, 12}) {

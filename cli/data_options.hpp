@@ -1,0 +1,27 @@
+#pragma once
+// Command-line options shared by the data subcommands (split, data inspect, bench data): the input
+// format and its generic-csv settings, and the split protocol's parameters.
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "core/loaders.hpp"
+#include "core/split.hpp"
+
+namespace aelab::cli {
+
+// --format, --input, --delimiter, --no-header, --user-col, --item-col, --value-col, --string-ids
+std::vector<OptionSpec> load_option_specs();
+LoadOptions load_options(const CommandLine& cl, const std::string& command);
+
+// --threshold, --min-uc, --min-sc, --heldout, --seed
+std::vector<OptionSpec> split_option_specs();
+SplitOptions split_options(const CommandLine& cl, const std::string& command);
+
+// Appends b's options to a.
+std::vector<OptionSpec> operator+(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b);
+
+// A non-negative integer option (default when absent), with a one-line error naming the option.
+std::size_t count_option(const CommandLine& cl, const std::string& command, const std::string& name, std::size_t fallback);
+
+}  // namespace aelab::cli
