@@ -4,16 +4,17 @@
 // citeulike-a (../shared/data), float32 vs float64. --max-users and --epochs shrink it for smoke tests.
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <map>
 #include <sstream>
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
 #include "core/error.hpp"
 #include "core/linalg_cache.hpp"
+#include "core/loaders.hpp"
+#include "core/split.hpp"
+#include "core/vae_cf.hpp"
 #include "core/memory.hpp"
 #include "solvers/builtin.hpp"
 
@@ -29,52 +30,25 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-// TEMPORARY until the data helper's loaders and split (core/loaders.hpp, core/split.hpp) are merged:
-// the training matrix is every user of the raw file after binarization (ml-latest-small: rating > 3.5,
-// users with >= 5 such ratings), items indexed in first-appearance order. For throughput only.
+// The training users of the reference split of each data set (docs/DATA.md: the protocol's settings
+// for ml-latest-small and citeulike-a, as pinned by tests/test_split_reference.cpp).
 BinaryCsr load_training_matrix(const std::string& name, const std::string& data_dir) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> rows;  // (user id, item id)
+  LoadOptions load;
+  SplitOptions split;
+  split.min_uc = 5;
   if (name == "ml-latest-small") {
-    const std::string path = data_dir + "/ml-latest-small/ratings.csv";
-    std::ifstream in(path);
-    if (!in) throw Error(path + ": cannot open (pass --data-dir)");
-    std::string line;
-    std::getline(in, line);
-    for (std::size_t number = 2; std::getline(in, line); ++number) {
-      long long user = 0, item = 0;
-      double rating = 0;
-      if (std::sscanf(line.c_str(), "%lld,%lld,%lf", &user, &item, &rating) != 3)
-        throw file_error(path, number, "expected userId,movieId,rating,timestamp, got \"" + line + "\"");
-      if (rating > 3.5) rows.emplace_back(user, item);
-    }
+    load.format = "movielens-csv";
+    load.path = data_dir + "/ml-latest-small/ratings.csv";
+    split.threshold = 3.5;
+    split.heldout_users = 50;
   } else if (name == "citeulike-a") {
-    const std::string path = data_dir + "/citeulike-a/users.dat";
-    std::ifstream in(path);
-    if (!in) throw Error(path + ": cannot open (pass --data-dir)");
-    std::string line;
-    for (std::size_t number = 1; std::getline(in, line); ++number) {
-      std::istringstream fields(line);
-      long long count = 0, item = 0;
-      fields >> count;
-      for (long long i = 0; i < count; ++i) {
-        if (!(fields >> item)) throw file_error(path, number, "fewer items than the count at the start of the line");
-        rows.emplace_back(static_cast<std::int64_t>(number - 1), item);
-      }
-    }
+    load.format = "citeulike";
+    load.path = data_dir + "/citeulike-a/users.dat";
+    split.heldout_users = 500;
   } else {
     throw Error("aelab bench mlp: unknown data set '" + name + "' (ml-latest-small, citeulike-a)");
   }
-  std::map<std::int64_t, std::size_t> user_count;
-  for (const auto& r : rows) ++user_count[r.first];
-  std::map<std::int64_t, std::uint32_t> user_index, item_index;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-  for (const auto& r : rows) {
-    if (user_count[r.first] < 5) continue;
-    const auto u = user_index.emplace(r.first, static_cast<std::uint32_t>(user_index.size())).first->second;
-    const auto i = item_index.emplace(r.second, static_cast<std::uint32_t>(item_index.size())).first->second;
-    pairs.emplace_back(u, i);
-  }
-  return BinaryCsr::from_pairs(user_index.size(), item_index.size(), std::move(pairs));
+  return to_split_data(make_split(load_interactions(load), split)).train;
 }
 
 std::string default_data_dir() {
@@ -108,8 +82,10 @@ int run(const Arguments& args) {
 
   const Registry registry = builtin_registry();
   const Solver& solver = registry.get("mlp");
-  std::cout << "mlp training throughput: [n-" << (hidden.empty() ? "" : hidden.dump() + "-") << rank << "-n] " << activation
-            << ", batch " << batch_size << ", " << epochs << " epochs (median epoch reported; training only)\n";
+  std::string layers = "n";
+  for (const auto& w : hidden) layers += "-" + w.dump();
+  std::cout << "mlp training throughput: [" << layers << "-" << rank << "-n] " << activation
+            << ", batch " << batch_size << ", " << epochs << " epoch(s) (median epoch reported; training only)\n";
   std::cout << std::left << std::setw(18) << "data" << std::setw(10) << "precision" << std::right << std::setw(8)
             << "users" << std::setw(8) << "items" << std::setw(10) << "nnz" << std::setw(12) << "s/epoch"
             << std::setw(14) << "users/s" << std::setw(12) << "peak RSS" << "\n";

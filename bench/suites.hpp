@@ -17,9 +17,6 @@ struct Suite {
 
 const std::vector<Suite>& suites();
 
-// The suites (one file each in bench/).
-int bench_mlp(const Arguments& args);
-
 // One line describing the machine: CPU model, cores, memory, BLAS build and threads.
 std::string machine_description();
 

@@ -15,11 +15,6 @@ namespace aelab::cli {
 
 namespace {
 
-std::string number_text(double x) {
-  char text[32];
-  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);
-}
-
 // "min 20, p25 35, median 70, p75 155, p90 334, p99 1000, max 2698, mean 165.30"
 std::string distribution(std::vector<std::uint64_t> counts) {
   if (counts.empty()) return "none";
@@ -89,7 +84,7 @@ int inspect(const Arguments& args) {
   const auto threshold = cl.number("threshold");
   Timer timer;
   const RawInteractions raw = load_interactions(load);
-  std::cout << "file: " << load.path << " (" << load.format << "), loaded in " << timer.seconds() << " s\n";
+  std::cout << "file: " << load.path << " (" << load.format << "), loaded in " << seconds_text(timer.seconds()) << "\n";
   std::cout << "ids: " << (raw.users.kind() == IdTable::Kind::integer ? "integer" : "string") << "\n";
   print_counts("", count(raw, std::nullopt));
 

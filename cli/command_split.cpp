@@ -16,18 +16,6 @@ namespace aelab::cli {
 
 namespace {
 
-std::string seconds(double s) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", s);
-  return text;
-}
-
-// Shortest text that reads back as the same double ("3.5", not "3.500000").
-std::string number_text(double x) {
-  char text[32];
-  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);
-}
-
 std::size_t distinct_users(const VaeCfSplit::Rows& a, const VaeCfSplit::Rows& b) {
   std::vector<std::uint64_t> uids;
   for (const auto* rows : {&a, &b})
@@ -60,7 +48,7 @@ int command_split(const Arguments& args) {
   const RawInteractions raw = load_interactions(load);
   const double load_seconds = timer.seconds();
   std::cout << "loaded: " << raw.n_rows() << " rows, " << raw.users.size() << " users, " << raw.items.size()
-            << " items from " << load.path << " (" << load.format << ", " << seconds(load_seconds) << ")\n";
+            << " items from " << load.path << " (" << load.format << ", " << seconds_text(load_seconds) << ")\n";
 
   timer.restart();
   SplitSummary summary;
@@ -84,7 +72,7 @@ int command_split(const Arguments& args) {
 
   timer.restart();
   write_vae_cf(out, split);
-  std::cout << "wrote: " << out << " (split " << seconds(split_seconds) << ", write " << seconds(timer.seconds())
+  std::cout << "wrote: " << out << " (split " << seconds_text(split_seconds) << ", write " << seconds_text(timer.seconds())
             << ")\n";
   return 0;
 }

@@ -69,7 +69,7 @@ int command_synth(const Arguments& args) {
   const std::size_t rows = write_synthetic_movielens_csv(spec, out);
   std::cout << "spec: " << spec.to_json().dump() << "\n";
   std::cout << "wrote: " << out << ": " << rows << " rows, " << spec.users << " users, " << spec.items << " item ids in "
-            << timer.seconds() << " s\n";
+            << seconds_text(timer.seconds()) << "\n";
   return 0;
 }
 

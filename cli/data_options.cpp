@@ -1,5 +1,8 @@
 #include "cli/data_options.hpp"
 
+#include <charconv>
+#include <cstdio>
+
 #include "core/error.hpp"
 
 namespace aelab::cli {
@@ -77,6 +80,17 @@ SplitOptions split_options(const CommandLine& cl, const std::string& command) {
   if (seed > 0xffffffffULL) throw Error(command + ": --seed expects an integer in [0, 2^32 - 1], got " + std::to_string(seed));
   o.seed = static_cast<std::uint32_t>(seed);
   return o;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f s", seconds);
+  return text;
+}
+
+std::string number_text(double x) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);
 }
 
 }  // namespace aelab::cli

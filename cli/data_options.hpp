@@ -24,4 +24,9 @@ std::vector<OptionSpec> operator+(std::vector<OptionSpec> a, const std::vector<O
 // A non-negative integer option (default when absent), with a one-line error naming the option.
 std::size_t count_option(const CommandLine& cl, const std::string& command, const std::string& name, std::size_t fallback);
 
+// "1.23 s"
+std::string seconds_text(double seconds);
+// Shortest text that reads back as the same double ("3.5", not "3.500000").
+std::string number_text(double x);
+
 }  // namespace aelab::cli

@@ -12,11 +12,15 @@ namespace aelab {
 
 namespace {
 
-// Spread of topic affinities: topic t weights item j by exp(kAffinitySpread * z_tj). Items drawn from
-// a topic then have z ~ N(kAffinitySpread, 1) (exponential tilting of a normal).
-constexpr double kAffinitySpread = 1.5;
-constexpr double kTopicConcentration = 0.3;  // Dirichlet parameter of users' topic mixtures
-constexpr double kMaxUserShare = 0.5;         // a user holds at most half the items
+// Share of a topic's draws that go to items of other topics (popularity-weighted background).
+constexpr double kOffTopicShare = 0.1;
+constexpr double kTopicConcentration = 0.1;  // Dirichlet parameter of users' topic mixtures
+constexpr double kMaxUserShare = 0.35;        // a user holds at most 35% of the items (ML-20M: 9,254 of 26,744)
+// Rating = round(kRatingCentre + kRatingAffinity * log(d theta_u,home(j)) + 0.5 bias_u + 0.6 noise),
+// clamped to 1..5: items of the user's favourite topics rate high. The centre puts about half the
+// rows above 3.5 for the default and ML-20M-shaped specs.
+constexpr double kRatingCentre = 3.2;
+constexpr double kRatingAffinity = 0.45;
 
 // Transforms of std::mt19937_64 output written here (the standard fixes the engine but not its
 // distributions), so a seed gives the same data with any standard library.
@@ -161,12 +165,12 @@ void SyntheticSpec::validate(const std::string& where) const {
         "an integer in [1, 10000], got " + std::to_string(latent_dim));
   const double max_per_user = std::floor(kMaxUserShare * static_cast<double>(items));
   check(min_items_per_user >= 1 && static_cast<double>(min_items_per_user) <= max_per_user, where, "min_items_per_user",
-        "an integer in [1, items/2 = " + std::to_string(static_cast<long long>(max_per_user)) + "], got " +
+        "an integer in [1, 0.35 items = " + std::to_string(static_cast<long long>(max_per_user)) + "], got " +
             std::to_string(min_items_per_user));
   check(std::isfinite(mean_items_per_user) && mean_items_per_user >= static_cast<double>(min_items_per_user) &&
             mean_items_per_user <= max_per_user,
         where, "mean_items_per_user",
-        "a number in [min_items_per_user, items/2] = [" + std::to_string(min_items_per_user) + ", " +
+        "a number in [min_items_per_user, 0.35 items] = [" + std::to_string(min_items_per_user) + ", " +
             std::to_string(static_cast<long long>(max_per_user)) + "], got " + std::to_string(mean_items_per_user));
   check(std::isfinite(item_popularity_exponent) && item_popularity_exponent >= 0 && item_popularity_exponent <= 5, where,
         "item_popularity_exponent", "a number in [0, 5], got " + std::to_string(item_popularity_exponent));
@@ -230,16 +234,16 @@ void generate_synthetic(const SyntheticSpec& spec, const SyntheticUserVisitor& v
   for (std::size_t j = 0; j < n_items; ++j)
     popularity[j] = std::pow(static_cast<double>(popularity_rank[j]), -spec.item_popularity_exponent);
 
-  std::vector<float> affinity(n_topics * n_items);  // z_tj, topic-major
+  // Each item belongs to one topic; a topic draws its own items in proportion to popularity, and
+  // others (kOffTopicShare of its draws, in expectation) at a weight eps per unit popularity.
+  std::vector<std::uint32_t> home(n_items);
+  for (std::size_t j = 0; j < n_items; ++j) home[j] = static_cast<std::uint32_t>(random.below(n_topics));
+  const double off_topic = n_topics == 1 ? 0.0 : kOffTopicShare / (1.0 - kOffTopicShare) / static_cast<double>(n_topics);
   std::vector<AliasTable> topics;
   topics.reserve(n_topics);
   std::vector<double> weights(n_items);
   for (std::size_t t = 0; t < n_topics; ++t) {
-    for (std::size_t j = 0; j < n_items; ++j) {
-      const double z = random.normal();
-      affinity[t * n_items + j] = static_cast<float>(z);
-      weights[j] = popularity[j] * std::exp(kAffinitySpread * z);
-    }
+    for (std::size_t j = 0; j < n_items; ++j) weights[j] = popularity[j] * (home[j] == t ? 1.0 : off_topic);
     topics.emplace_back(weights);
   }
 
@@ -261,7 +265,7 @@ void generate_synthetic(const SyntheticSpec& spec, const SyntheticUserVisitor& v
     drawn.clear();
     // Distinct items: redraw repeats; heavy users of a peaked distribution could need many redraws
     // (coupon collector), so after a generous budget the rest is drawn uniformly among unseen items
-    // (at most half the items are taken, so that terminates quickly).
+    // (at most 35% of the items are taken, so that terminates quickly).
     std::size_t attempts = 0;
     const std::size_t budget = 20 * n_u + 1000;
     while (drawn.size() < n_u) {
@@ -271,8 +275,8 @@ void generate_synthetic(const SyntheticSpec& spec, const SyntheticUserVisitor& v
       std::uint32_t j = ++attempts <= budget ? topics[t].draw(random) : static_cast<std::uint32_t>(random.below(n_items));
       if (last_seen[j] == stamp) continue;
       last_seen[j] = stamp;
-      const double z = affinity[t * n_items + j];
-      const double score = 3.5 + 0.8 * (z - kAffinitySpread) + 0.5 * bias + 0.6 * random.normal();
+      const double affinity = std::log(std::max(mixture[home[j]] * static_cast<double>(n_topics), 0.1));
+      const double score = kRatingCentre + kRatingAffinity * affinity + 0.5 * bias + 0.6 * random.normal();
       drawn.emplace_back(j, static_cast<int>(std::clamp(std::floor(score + 0.5), 1.0, 5.0)));
     }
     std::sort(drawn.begin(), drawn.end());

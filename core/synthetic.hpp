@@ -17,15 +17,16 @@ namespace aelab {
 // not depend on the standard library's distribution implementations):
 //  - item j has a popularity rank r_j (a random permutation of 1..items) and weight r_j^-a
 //    (a = item_popularity_exponent: Zipf);
-//  - latent_dim topics; topic t weights item j by popularity_j * exp(1.5 z_tj), z_tj ~ N(0, 1);
-//  - user u mixes topics with theta_u ~ Dirichlet(0.3) (a few topics each): the probability that u
+//  - latent_dim topics; each item belongs to one (uniformly at random); topic t picks its own items
+//    in proportion to popularity and, for 10% of its picks, other items (also by popularity);
+//  - user u mixes topics with theta_u ~ Dirichlet(0.1) (a few topics each): the probability that u
 //    picks item j is sum_t theta_ut phi_tj, a rank-latent_dim preference matrix;
 //  - user activity: min_items_per_user plus a share of the remaining interactions proportional to
-//    s_u^-b (s_u a random permutation of 1..users, b = user_activity_exponent), capped at half the
-//    items, so the mean is mean_items_per_user;
-//  - each user's items are distinct; the rating in 1..5 rises with the item's affinity to the topic
-//    it was picked from (plus a user bias and noise), so about half the rows are rated > 3.5 and
-//    binarizing at 3.5, as on MovieLens, keeps the preference structure.
+//    s_u^-b (s_u a random permutation of 1..users, b = user_activity_exponent), capped at 35% of
+//    the items, so the mean is mean_items_per_user;
+//  - each user's items are distinct; the rating in 1..5 rises with the user's weight on the item's
+//    topic (plus a user bias and noise), so about half the rows are rated > 3.5 and binarizing at
+//    3.5, as on MovieLens, keeps (and sharpens) the preference structure.
 struct SyntheticSpec {
   std::size_t users = 3000;
   std::size_t items = 800;

@@ -51,7 +51,9 @@ bool LineReader::next(std::string_view& line) {
       line = std::string_view(start, length > 0 && start[length - 1] == '\r' ? length - 1 : length);
       begin_ += length + 1;
       ++line_number_;
-      if (line_number_ == 1 && estimated_lines_ == 0) {
+      if (line_number_ == 1) {
+        // A UTF-8 byte-order mark is not part of the first field (pandas drops it too).
+        if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.remove_prefix(3);
         // Line density of the first chunk, extrapolated to the whole file.
         std::size_t lines_in_chunk = 0;
         for (std::size_t i = 0; i < end_; ++i) lines_in_chunk += buffer_[i] == '\n';
@@ -67,6 +69,7 @@ bool LineReader::next(std::string_view& line) {
       line = std::string_view(start, length > 0 && start[length - 1] == '\r' ? length - 1 : length);
       begin_ = end_;
       ++line_number_;
+      if (line_number_ == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.remove_prefix(3);
       if (estimated_lines_ == 0) estimated_lines_ = 1;
       return true;
     }

@@ -136,6 +136,8 @@ void write_vae_cf(const std::string& dir, const VaeCfSplit& split) {
   if (!target.has_filename()) target = target.parent_path();  // "out/" -> "out"
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
+  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
+    throw Error(target.string() + ": exists and is not a folder");
   fs::create_directories(parent, ec);
   if (ec) throw Error(parent.string() + ": cannot create folder: " + ec.message());
   const fs::path temporary = parent / ("." + target.filename().string() + ".tmp-" + temporary_suffix());
