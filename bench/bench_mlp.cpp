@@ -93,13 +93,17 @@ int run(const Arguments& args) {
     BinaryCsr X = load_training_matrix(name, data_dir);
     if (max_users > 0 && static_cast<std::size_t>(max_users) < X.n_rows()) X = X.slice_rows(0, static_cast<std::size_t>(max_users));
     for (const auto& precision : precisions) {
-      const ParamSet params = solver.make_params({{"rank", rank},
-                                                  {"hidden", hidden},
-                                                  {"activation", activation},
-                                                  {"precision", precision},
-                                                  {"epochs", epochs},
-                                                  {"batch_size", batch_size}},
-                                                 "aelab bench mlp");
+      ParamSet params;
+      try {
+        params = solver.make_params({{"rank", rank},
+                                     {"hidden", hidden},
+                                     {"activation", activation},
+                                     {"precision", precision},
+                                     {"epochs", epochs},
+                                     {"batch_size", batch_size}});
+      } catch (const Error& e) {
+        throw Error(std::string("aelab bench mlp: mlp parameter ") + e.what());
+      }
       LinalgCache cache(X);
       FitContext ctx(cache);
       reset_peak_rss();
