@@ -138,50 +138,67 @@ nlohmann::json json_table(const PropositionResult& result, const PropositionSett
 }
 
 // Self-contained gnuplot script: the data are inline datablocks, the output names default to the
-// files next to it and can be overridden with -e "svg_out='...'; png_out='...'".
+// files next to it and can be overridden with -e "svg_out='...'; png_out='...'". Two panels: SE vs k
+// (the bound line and one line per architecture) and SE / SE_lin vs k (where a violation would show
+// as a point below 1).
 std::string gnuplot_script(const PropositionResult& result) {
   std::map<std::string, std::vector<const PropositionRow*>> lines;  // architecture -> rows in k order
   std::vector<std::string> order;
   std::map<std::size_t, double> bound_of_rank;
+  bool any_bias = false;
   for (const auto& row : result.rows) {
     if (!lines.count(row.architecture)) order.push_back(row.architecture);
     lines[row.architecture].push_back(&row);
     bound_of_rank[row.bound_rank] = row.se_bound;
+    any_bias = any_bias || row.bound_rank != row.k;
   }
   std::ostringstream gp;
-  gp << "# Proposition (SPEC 2.6): training squared error vs rank k, written by aelab. Re-render: gnuplot proposition.gp\n"
+  gp << "# Proposition (SPEC 2.6): training squared error vs rank k, written by aelab.\n"
+     << "# Re-render from this folder: gnuplot proposition.gp\n"
      << "if (!exists(\"svg_out\")) svg_out = \"proposition.svg\"\n"
-     << "if (!exists(\"png_out\")) png_out = \"proposition.png\"\n";
+     << "if (!exists(\"png_out\")) png_out = \"proposition.png\"\n"
+     << "# columns: k, training SE, SE / bound\n";
   gp << "$bound << EOD\n";
-  for (const auto* row : lines["linear_ae"]) gp << row->k << " " << number(row->se_bound) << "\n";
+  for (const auto* row : lines["linear_ae"]) gp << row->k << " " << number(row->se_bound) << " 1\n";
   gp << "EOD\n";
-  bool any_bias = false;
-  for (const auto& row : result.rows) any_bias = any_bias || row.bound_rank != row.k;
   if (any_bias) {
     gp << "$bound_plus_one << EOD\n";
     for (const auto* row : lines["linear_ae"])
-      if (bound_of_rank.count(row->k + 1)) gp << row->k << " " << number(bound_of_rank[row->k + 1]) << "\n";
+      if (bound_of_rank.count(row->k + 1)) gp << row->k << " " << number(bound_of_rank[row->k + 1]) << " 1\n";
     gp << "EOD\n";
   }
   for (std::size_t i = 0; i < order.size(); ++i) {
     if (order[i] == "linear_ae") continue;
     gp << "$arch" << i << " << EOD\n";
-    for (const auto* row : lines[order[i]]) gp << row->k << " " << number(row->se) << "\n";
+    for (const auto* row : lines[order[i]])
+      gp << row->k << " " << number(row->se) << " " << (std::isfinite(row->ratio) ? number(row->ratio) : "NaN") << "\n";
     gp << "EOD\n";
   }
-  gp << "set title \"Training error of rank-k autoencoders (" << result.users << " users x " << result.items
-     << " items): no architecture may go below the linear bound\" noenhanced\n"
-     << "set xlabel \"rank k (width of the last hidden layer)\"\n"
-     << "set ylabel \"training squared error ||X - f(X)||_F^2\" noenhanced\n"
-     << "set logscale x\nset grid\nset key outside right top\n";
-  std::ostringstream plot;
-  plot << "plot $bound with linespoints lw 3 lc rgb \"black\" pt 7 title \"linear bound SE_lin(k) = linear AE\"";
-  if (any_bias) plot << ", \\\n     $bound_plus_one with lines lw 2 dt 2 lc rgb \"gray40\" title \"bound SE_lin(k+1) (output bias)\"";
-  for (std::size_t i = 0; i < order.size(); ++i)
-    if (order[i] != "linear_ae")
-      plot << ", \\\n     $arch" << i << " with linespoints lw 2 title \"" << order[i] << "\" noenhanced";
-  gp << "set terminal svg size 1000,600 dynamic font \"sans,12\"\nset output svg_out\n" << plot.str() << "\n"
-     << "set terminal pngcairo size 1000,600 font \"sans,11\"\nset output png_out\n" << plot.str() << "\n"
+  auto plot_command = [&](int column, bool ratio) {
+    std::ostringstream plot;
+    plot << "plot $bound using 1:" << column << " with linespoints lw 3 lc rgb \"black\" pt 7 title \""
+         << (ratio ? "bound (ratio 1)" : "bound SE_lin(k) = linear AE at V_k") << "\" noenhanced";
+    if (any_bias && !ratio)
+      plot << ", \\\n     $bound_plus_one using 1:2 with lines lw 2 dt 2 lc rgb \"gray40\" title \"bound SE_lin(k+1) (output bias)\" noenhanced";
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (order[i] != "linear_ae")
+        plot << ", \\\n     $arch" << i << " using 1:" << column << " with linespoints lw 2 lc " << i << " pt " << i
+             << " title \"" << order[i] << "\" noenhanced";
+    return plot.str();
+  };
+  std::ostringstream panels;
+  panels << "set multiplot layout 2,1 title \"Training error of rank-k autoencoders (" << result.users << " users x "
+         << result.items << " items): nothing may go below the linear bound\" noenhanced\n"
+         << "set xlabel \"rank k (width of the last hidden layer)\"\n"
+         << "set logscale x\nset grid\nset key outside right top\n"
+         << "set lmargin at screen 0.09\nset rmargin at screen 0.72\n"
+         << "set ylabel \"training SE ||X - f(X)||_F^2\" noenhanced\n"
+         << plot_command(2, false) << "\n"
+         << "set ylabel \"SE / SE_lin (bound rank)\" noenhanced\n"
+         << plot_command(3, true) << "\n"
+         << "unset multiplot\n";
+  gp << "set terminal svg size 1000,900 dynamic font \"sans,12\"\nset output svg_out\n" << panels.str()
+     << "set terminal pngcairo size 1000,900 font \"sans,11\"\nset output png_out\n" << panels.str()
      << "unset output\n";
   return gp.str();
 }
