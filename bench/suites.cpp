@@ -9,11 +9,13 @@
 namespace aelab::bench {
 
 int bench_data(const Arguments& args);
+int run_admm_bench(const Arguments& args);  // bench/bench_admm.cpp
 int bench_mlp(const Arguments& args);
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
       {"data", bench_data, "parse and split throughput on an ML-20M-shaped synthetic ratings.csv (--rows N)"},
+      {"admm", run_admm_bench, "seed Table 1: admm epochs vs closed_form_approx per rank, epoch vs SPD inverse"},
       {"mlp", bench_mlp, "mlp solver training throughput (users/s per epoch), [n-600-200-n] tanh, float32 vs float64"},
   };
   return table;

@@ -8,6 +8,10 @@ void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
 void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info);
 void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void spotrs_(const char* uplo, const int* n, const int* nrhs, const float* a, const int* lda, float* b,
+             const int* ldb, int* info);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda, double* b,
+             const int* ldb, int* info);
 void ssyevr_(const char* jobz, const char* range, const char* uplo, const int* n, float* a, const int* lda,
              const float* vl, const float* vu, const int* il, const int* iu, const float* abstol, int* m, float* w,
              float* z, const int* ldz, int* isuppz, float* work, const int* lwork, int* iwork, const int* liwork,
@@ -27,6 +31,13 @@ inline void potrf(char uplo, int n, float* a, int lda, int& info) { spotrf_(&upl
 inline void potrf(char uplo, int n, double* a, int lda, int& info) { dpotrf_(&uplo, &n, a, &lda, &info); }
 inline void potri(char uplo, int n, float* a, int lda, int& info) { spotri_(&uplo, &n, a, &lda, &info); }
 inline void potri(char uplo, int n, double* a, int lda, int& info) { dpotri_(&uplo, &n, a, &lda, &info); }
+// Solves A X = B in place of B from the Cholesky factor of A left by potrf.
+inline void potrs(char uplo, int n, int nrhs, const float* a, int lda, float* b, int ldb, int& info) {
+  spotrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info);
+}
+inline void potrs(char uplo, int n, int nrhs, const double* a, int lda, double* b, int ldb, int& info) {
+  dpotrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info);
+}
 
 // Eigenvalues il..iu (1-based, ascending) and their vectors of a symmetric matrix (MRRR).
 inline void syevr(char jobz, char range, char uplo, int n, float* a, int lda, float vl, float vu, int il, int iu,

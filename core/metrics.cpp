@@ -137,8 +137,11 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
         continue;
       }
       const double* user_scores = scores.colptr(u - begin);
+      // Only ranked items count: a model may put -inf on fold-in items itself, as the reference does.
+      const auto fold_in = set.fold_in.row(u);
       for (std::size_t j = 0; j < n; ++j) result.n_nonfinite_scores += !std::isfinite(user_scores[j]);
-      top_k_items(user_scores, n, set.fold_in.row(u), k_max, ranking);
+      for (std::uint32_t j : fold_in) result.n_nonfinite_scores -= !std::isfinite(user_scores[j]);
+      top_k_items(user_scores, n, fold_in, k_max, ranking);
       result.uids.push_back(set.uids[u]);
       for (const auto& m : metrics)
         result.per_user[m.name()].push_back(m.kind == MetricSpec::Kind::ndcg ? ndcg_at_k(ranking, held_out, m.k)

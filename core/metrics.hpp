@@ -2,7 +2,9 @@
 // Ranking metrics of the strong-generalization protocol (SPEC 4), computed in batches of users so
 // that no held-out-users x items score matrix is ever materialised whole.
 //
-// Ranking rule: fold-in items are excluded; items are ordered by score descending, and equal scores
+// Ranking rule: fold-in items are excluded (the reference sets their scores to -inf; the two agree
+// except when fewer than k items are eligible, where -inf items would fill the list without ever
+// being hits, as only duplicate raw rows can put an item in both); items are ordered by score descending, and equal scores
 // by item index ascending (the lower index ranks first). NaN scores rank below every number.
 //   NDCG@k   = sum_{r<=k} rel(r)/log2(r+1)  /  sum_{r<=min(k,|T|)} 1/log2(r+1)
 //   Recall@k = |top-k ∩ T| / min(k, |T|)
@@ -41,7 +43,7 @@ struct EvaluationResult {
   std::vector<std::uint64_t> uids;                      // evaluated users, in held-out row order
   std::map<std::string, std::vector<double>> per_user;  // metric name -> one value per evaluated user
   std::size_t n_excluded = 0;                           // users without held-out items
-  std::size_t n_nonfinite_scores = 0;                   // NaN/inf scores seen (a diverged model)
+  std::size_t n_nonfinite_scores = 0;                   // NaN/inf scores of ranked items (a diverged model)
   double seconds = 0;
   MetricSummary summary(const std::string& metric) const;
 };

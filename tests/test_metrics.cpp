@@ -169,3 +169,15 @@ TEST_CASE("evaluate: batching does not change per-user values; empty held-out us
   CHECK(summary.se == doctest::Approx(arma::stddev(e, 1) / std::sqrt(double(e.n_elem))).epsilon(1e-12));
   CHECK_THROWS_AS(whole.summary("ndcg@7"), Error);
 }
+
+TEST_CASE("evaluate counts non-finite scores of ranked items only") {
+  HeldOutSet set;
+  set.fold_in = BinaryCsr::from_pairs(2, 4, {{0, 0}, {1, 1}});
+  set.held_out = BinaryCsr::from_pairs(2, 4, {{0, 2}, {1, 3}});
+  set.uids = {7, 8};
+  arma::mat scores = {{-arma::datum::inf, 1.0}, {0.5, -arma::datum::inf}, {0.9, arma::datum::nan}, {0.1, 0.2}};
+  // User 0: -inf on its own fold-in item only (as the reference masks); user 1: one NaN on a ranked item.
+  const auto result = evaluate(FixedScores(scores), set, default_metrics());
+  CHECK(result.n_nonfinite_scores == 1);
+  CHECK(result.per_user.at("recall@20") == std::vector<double>{1.0, 1.0});
+}
