@@ -12,5 +12,6 @@ int command_bench(const Arguments& args);
 int command_split(const Arguments& args);
 int command_data(const Arguments& args);
 int command_synth(const Arguments& args);
+int command_eval(const Arguments& args);
 
 }  // namespace aelab::cli
