@@ -12,7 +12,7 @@ int bench_data(const Arguments& args);
 int run_admm_bench(const Arguments& args);         // bench/bench_admm.cpp
 int run_closed_form_bench(const Arguments& args);  // bench/bench_closed_form.cpp
 int bench_exact(const Arguments& args);            // bench/bench_exact.cpp
-int bench_mlp(const Arguments& args);               // bench/bench_mlp.cpp
+int bench_mlp(const Arguments& args);              // bench/bench_mlp.cpp
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
