@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "experiments/json_reader.hpp"
+#include "experiments/proposition_run.hpp"
 
 namespace aelab {
 
@@ -14,6 +15,8 @@ namespace aelab {
 const std::vector<ExperimentType>& experiment_types() {
   static const std::vector<ExperimentType> table = {
       {"sweep", run_sweep_experiment, "solvers x hyperparameter grids, selection on validation, test metrics, plots"},
+      {"proposition", run_proposition_config,
+       "training SE of MLP autoencoders vs the rank-k linear bound (SPEC 2.6, docs/MLP.md)"},
   };
   return table;
 }

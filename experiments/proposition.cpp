@@ -279,16 +279,21 @@ void print_proposition_table(const PropositionResult& result, std::ostream& out,
     out << "no violation: every architecture's training SE is at or above its bound\n";
 }
 
-int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const std::string& out_dir,
-                               const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log) {
+int run_proposition_experiment(const PropositionSettings& settings, const std::string& out_dir, const BinaryCsr& train,
+                               std::ostream& out, bool color, const PropositionLog& log, const nlohmann::json& provenance) {
   const Registry registry = builtin_registry();
-  const PropositionSettings settings = parse_proposition_settings(config, config_dir, registry);
   const PropositionResult result = run_proposition(train, settings, registry, log);
-  const std::string plot_note = write_proposition_results(result, settings, out_dir);
+  const std::string plot_note = write_proposition_results(result, settings, out_dir, provenance);
   print_proposition_table(result, out, color);
   if (!plot_note.empty()) out << plot_note << "\n";
   out << "results: " << out_dir << "/proposition.csv, proposition.json\n";
   return result.violations == 0 ? 0 : 1;
+}
+
+int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const std::string& out_dir,
+                               const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log) {
+  const PropositionSettings settings = parse_proposition_settings(config, config_dir, builtin_registry());
+  return run_proposition_experiment(settings, out_dir, train, out, color, log);
 }
 
 }  // namespace aelab

@@ -117,15 +117,22 @@ PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings&
 // The table as printed: one line per row, violations in red (ANSI) when `color`.
 void print_proposition_table(const PropositionResult& result, std::ostream& out, bool color);
 
-// Writes proposition.csv, proposition.json and (when `plot` and gnuplot is installed) proposition.gp,
-// .svg and .png into out_dir, each atomically (temporary file + rename). Returns a note about the plot
-// ("plot: ..."), or an empty string.
+// Writes proposition.csv, proposition.json and (when settings.plot and gnuplot is installed)
+// proposition.gp, .svg and .png into out_dir, each atomically (temporary file + rename).
+// `provenance` (data source and digests, software, config path; may be null) goes into the JSON.
+// Returns a note about the plot ("plot: ..."), or an empty string.
 std::string write_proposition_results(const PropositionResult& result, const PropositionSettings& settings,
-                                      const std::string& out_dir);
+                                      const std::string& out_dir, const nlohmann::json& provenance = nullptr);
 
-// What `aelab run CONFIG` calls for "experiment": "proposition": parses the section, runs on `train`,
-// writes the results into out_dir, prints the table to `out` (red violations when `color`), and returns
-// the exit status: 0, or 1 when any row is a violation.
+// Runs on `train`, writes the results into out_dir, prints the table to `out` (red violations when
+// `color`), and returns the exit status: 0, or 1 when any row is a violation.
+int run_proposition_experiment(const PropositionSettings& settings, const std::string& out_dir, const BinaryCsr& train,
+                               std::ostream& out, bool color, const PropositionLog& log = {},
+                               const nlohmann::json& provenance = nullptr);
+
+// The same from a parsed config (parse_proposition_settings first). `aelab run CONFIG` reaches the
+// experiment through run_proposition_config (experiments/proposition_run.hpp), which also loads the
+// data section and resolves the output folder.
 int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const std::string& out_dir,
                                const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log = {});
 

@@ -1,20 +1,21 @@
 // Files of the Proposition experiment (declared in experiments/proposition.hpp): the table as CSV and
 // JSON, and a gnuplot script (kept, so users can restyle it) rendered to SVG and PNG. Every file is
-// written to a temporary name in the same folder and renamed into place, so a killed run never leaves
-// a half-written result.
+// written to a temporary name in the same folder and renamed into place (experiments/atomic_file.hpp;
+// gnuplot renders to temporary names that are renamed likewise), so a killed run never leaves a
+// half-written result.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "experiments/atomic_file.hpp"
+#include "experiments/plots.hpp"
 #include "experiments/proposition.hpp"
 
 namespace aelab {
@@ -30,38 +31,10 @@ std::string gnuplot_quoted(const std::string& text) {
   return out + "'";
 }
 
-std::string temporary_name(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = temporary_name(path);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw Error(path + ": cannot write (disk full or no permission?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(path + ": cannot rename the temporary file into place: " + ec.message());
-  }
-}
-
-// The executable `name` on PATH, or "" when absent.
-std::string find_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (dir.empty()) continue;
-    const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
+// A name write_file_atomically's readers and cleaners recognise as temporary (".<name>.tmp-<pid>").
+std::string temporary_name(const std::string& path) {
+  const fs::path p(path);
+  return (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
 }
 
 // Runs argv (no shell), its output discarded; returns the exit status (or 128 + signal).
@@ -206,16 +179,18 @@ std::string gnuplot_script(const PropositionResult& result) {
 }  // namespace
 
 std::string write_proposition_results(const PropositionResult& result, const PropositionSettings& settings,
-                                      const std::string& out_dir) {
+                                      const std::string& out_dir, const nlohmann::json& provenance) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw Error(out_dir + ": cannot create the output folder: " + ec.message());
   write_file_atomically(out_dir + "/proposition.csv", csv_table(result));
-  write_file_atomically(out_dir + "/proposition.json", json_table(result, settings).dump(2) + "\n");
+  nlohmann::json table = json_table(result, settings);
+  if (!provenance.is_null()) table["provenance"] = provenance;
+  write_file_atomically(out_dir + "/proposition.json", table.dump(2) + "\n");
   if (!settings.plot) return "";
   const std::string script = out_dir + "/proposition.gp";
   write_file_atomically(script, gnuplot_script(result));
-  const std::string gnuplot = find_program("gnuplot");
+  const std::string gnuplot = find_gnuplot();
   if (gnuplot.empty()) return "plot: gnuplot is not installed; script kept at " + script;
   const std::string svg = out_dir + "/proposition.svg", png = out_dir + "/proposition.png";
   const std::string svg_tmp = temporary_name(svg), png_tmp = temporary_name(png);

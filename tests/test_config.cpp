@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "experiments/config.hpp"
 #include "experiments/experiment_types.hpp"
@@ -236,7 +237,7 @@ TEST_CASE("experiment types, JSON syntax errors and --set overrides") {
   request.config = valid_config();
   request.config["experiment"] = "nope";
   request.registry = &registry;
-  CHECK_THROWS_WITH_AS(run_experiment(request), "experiment: expected one of \"sweep\", got \"nope\"", Error);
+  CHECK_THROWS_WITH_AS(run_experiment(request), "experiment: expected one of \"sweep\", \"proposition\", got \"nope\"", Error);
   request.config["experiment"] = 3;
   CHECK_THROWS_WITH_AS(run_experiment(request), "experiment: expected a string naming the experiment type, got 3", Error);
 
@@ -345,6 +346,19 @@ TEST_CASE("every ready config in configs/ and the example of docs/CONFIG.md vali
     if (config.at("data").contains("path") &&
         !std::filesystem::exists(std::filesystem::path(configs) / config.at("data").at("path").get<std::string>()))
       config["data"]["path"] = dir.file("placeholder");
+    if (experiment_type(config) == "proposition") {  // its own reader (experiments/proposition_run.hpp)
+      ExperimentRequest request;
+      request.config = config;
+      request.location = ConfigLocation{entry.path().string(), configs, "/"};
+      request.registry = &registry;
+      request.options.check_only = true;
+      std::ostringstream report;
+      request.options.out = &report;
+      CHECK(run_experiment(request) == 0);
+      CHECK(report.str().find("config OK: proposition experiment") == 0);
+      ++checked;
+      continue;
+    }
     const ExperimentConfig c = parse_experiment_config(config, ConfigLocation{entry.path().string(), configs, "/"}, registry);
     CHECK(c.n_points() > 0);
     CHECK(c.output.dir == "/results/" + c.name);

@@ -6,6 +6,7 @@
 
 #include "core/models.hpp"
 #include "core/reconstruction_error.hpp"
+#include "experiments/atomic_file.hpp"
 #include "experiments/proposition.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
@@ -196,5 +197,46 @@ TEST_CASE("the experiment writes its table, JSON and plot and exits 0 without vi
     CHECK(std::filesystem::exists(dir.file("out/proposition.png")));
   }
   for (const auto& entry : std::filesystem::directory_iterator(dir.file("out")))
-    CHECK(entry.path().string().find(".tmp.") == std::string::npos);
+    CHECK_FALSE(is_temporary_file_name(entry.path().filename().string()));
+}
+
+TEST_CASE("aelab run dispatches \"experiment\": \"proposition\" configs (synthetic data through the runner's data section)") {
+  test::TempDir dir;
+  const nlohmann::json config = {
+      {"schema_version", 1},
+      {"name", "proposition-tiny"},
+      {"experiment", "proposition"},
+      {"seed", 5},
+      {"data",
+       {{"synthetic", {{"users", 300}, {"items", 60}, {"latent_dim", 4}, {"mean_items_per_user", 12}, {"seed", 3}}},
+        {"threshold", 3.5},
+        {"min_uc", 2},
+        {"heldout_users", 20}}},
+      {"proposition",
+       {{"ranks", {2, 5}},
+        {"plot", false},
+        {"common", {{"epochs", 30}, {"batch_size", 64}, {"lr", 0.01}}},
+        {"architectures", {{{"id", "tanh-2"}, {"params", {{"hidden", {16}}}}}}}}}};
+  const std::string path = dir.file("proposition.json");
+  test::write_text(path, config.dump(2));
+
+  const auto check = test::run_aelab({"run", path, "--check"});
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("1 architectures x 2 ranks = 2 MLP fits") != std::string::npos);
+
+  const auto run = test::run_aelab({"run", path, "--out", dir.file("out"), "--quiet"});
+  CAPTURE(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find("no violation") != std::string::npos);
+  const auto json = nlohmann::json::parse(test::read_text(dir.file("out/proposition.json")));
+  CHECK(json["rows"].size() == 4);
+  CHECK(json["data"]["users"].get<int>() > 200);  // 300 generated, 2 x 20 held out, a few filtered
+  CHECK(json["data"]["users"].get<int>() <= 260);
+  CHECK(json["provenance"]["split_digest"].is_string());
+  CHECK(json["architectures"][0]["params"]["seed"] == 5);
+  CHECK_FALSE(std::filesystem::exists(dir.file("out/proposition.gp")));
+
+  const auto bad = test::run_aelab({"run", path, "--check", "--set", "proposition.common.dropout=1.5"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err == "aelab: error: proposition.common.dropout: expected a number in [0, 1), got 1.5\n");
 }
