@@ -1,5 +1,6 @@
 // The `mlp` solver: analytic gradients against finite differences for every layer type and
-// activation, seeded reproducibility, best-epoch restore, and the batched training error.
+// activation, seeded reproducibility, best-epoch restore, the batched training error, and the
+// solver in a runner sweep.
 #include <doctest/doctest.h>
 
 #include <random>
@@ -157,4 +158,37 @@ TEST_CASE("the training SE in batches equals the direct ||X - f(X)||_F^2") {
   const double direct = arma::accu(arma::square(X.to_dense<double>().t() - F));
   for (std::size_t batch : {1, 7, 53, 0}) CHECK(squared_error(*f.model, X, batch) == doctest::Approx(direct).epsilon(1e-12));
   CHECK(f.diagnostics["training_se"].get<double>() == doctest::Approx(direct).epsilon(1e-12));
+}
+
+TEST_CASE("mlp takes part in a Figure-1 style sweep (rank grid, selection on validation) through aelab run") {
+  test::TempDir dir;
+  const nlohmann::json config = {
+      {"schema_version", 1},
+      {"name", "mlp-sweep"},
+      {"seed", 3},
+      {"data",
+       {{"synthetic", {{"users", 600}, {"items", 120}, {"latent_dim", 4}, {"mean_items_per_user", 15}, {"seed", 2}}},
+        {"threshold", 3.5},
+        {"min_uc", 3},
+        {"heldout_users", 50}}},
+      {"solvers",
+       {{{"id", "mlp"},
+         {"solver", "mlp"},
+         {"fixed", {{"hidden", {32}}, {"epochs", 15}, {"patience", 3}, {"lr", 0.01}, {"batch_size", 64}}},
+         {"grid", {{"rank", {4, 16}}, {"dropout", {0.0, 0.3}}}}}}}};
+  test::write_text(dir.file("sweep.json"), config.dump(2));
+  const auto run = test::run_aelab({"run", dir.file("sweep.json"), "--out", dir.file("out"), "--quiet", "--no-plots"});
+  CAPTURE(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto selection = nlohmann::json::parse(test::read_text(dir.file("out/selection.json")));
+  REQUIRE(selection["solvers"].size() == 1);
+  const auto& groups = selection["solvers"][0]["groups"];
+  REQUIRE(groups.size() == 2);  // one selected point per rank
+  for (const auto& group : groups) {
+    CHECK(group["selected"]["params"]["dropout"].is_number());
+    CHECK(group["selected"]["test"]["ndcg@100"]["mean"].get<double>() > 0);
+  }
+  const std::string summary = test::read_text(dir.file("out/summary.csv"));
+  CHECK(summary.find("mlp,mlp,4,") != std::string::npos);
+  CHECK(summary.find("mlp,mlp,16,") != std::string::npos);
 }
