@@ -89,6 +89,8 @@ SharedInverse<T> LinalgCache::inverse(double lambda, double p, bool force_memory
   return SharedInverse<T>{C, seconds, false};
 }
 
+void LinalgCache::release_inverse() { cached_ = CachedInverse{}; }
+
 bool LinalgCache::has_inverse(Dtype dtype, double lambda, double p) const {
   if (cached_.dtype != dtype || cached_.lambda != lambda || cached_.p != p) return false;
   return dtype == Dtype::float32 ? static_cast<bool>(cached_.f32) : static_cast<bool>(cached_.f64);

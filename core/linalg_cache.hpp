@@ -54,6 +54,9 @@ class LinalgCache {
 
   // Drops the kept inverse and Gram copy (the runner calls this between data sets or precisions).
   void release();
+  // Drops only the kept inverse: the runner calls this when the next fits need another (lambda, p),
+  // and before every fit whose time must include its own inverse (independent rank fits).
+  void release_inverse();
 
   struct Stats {
     std::size_t gram_builds = 0;

@@ -1,0 +1,38 @@
+// `aelab plot RESULTS_DIR`: (re)draws the plots of a results folder from its stored results.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "experiments/config.hpp"
+#include "experiments/plots.hpp"
+
+namespace aelab::cli {
+
+namespace fs = std::filesystem;
+
+int command_plot(const Arguments& args) {
+  CommandLine cl("aelab plot",
+                 "Writes gnuplot scripts and data for the plots of a results folder, and renders them to SVG and\n"
+                 "PNG when gnuplot is installed (files in RESULTS_DIR/plots).",
+                 {{"kind", "KIND", "metric_vs_rank, time_vs_rank or selected_params_vs_rank (repeatable; default: all)"}},
+                 "RESULTS_DIR");
+  if (!cl.parse(args)) return 0;
+  if (cl.positional().size() != 1) throw Error("aelab plot: expected one RESULTS_DIR (see aelab plot --help)");
+  std::vector<std::string> kinds = cl.values("kind");
+  for (const auto& k : kinds) {
+    const auto& all = plot_kinds();
+    if (std::find(all.begin(), all.end(), k) == all.end())
+      throw Error("aelab plot: --kind expects metric_vs_rank, time_vs_rank or selected_params_vs_rank, got \"" + k + "\"");
+  }
+  if (kinds.empty()) kinds = plot_kinds();
+  const PlotReport report = write_plots(cl.positional()[0], kinds);
+  for (const auto& s : report.scripts) std::cout << "script: " << (fs::path(cl.positional()[0]) / "plots" / s).string() << "\n";
+  for (const auto& i : report.images) std::cout << "image:  " << i << "\n";
+  if (!report.note.empty()) std::cout << "note: " << report.note << "\n";
+  return report.rendered || report.scripts.empty() ? 0 : 1;
+}
+
+}  // namespace aelab::cli

@@ -1,0 +1,125 @@
+#pragma once
+// Experiment config schema v1 (docs/CONFIG.md): what `aelab run CONFIG` sweeps. Reading a config
+// validates all of it before any work starts: unknown keys, wrong types, out-of-range values,
+// unknown solvers and parameters, malformed grids, duplicate ids, a selection metric that is not
+// evaluated, missing input files — each a one-line aelab::Error carrying the JSON path.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/dtype.hpp"
+#include "core/loaders.hpp"
+#include "core/metrics.hpp"
+#include "core/registry.hpp"
+#include "core/split.hpp"
+#include "experiments/grid.hpp"
+
+namespace aelab {
+
+constexpr int kConfigSchemaVersion = 1;
+
+struct DataConfig {
+  enum class Kind { raw, split_dir, synthetic };
+  Kind kind = Kind::raw;
+  LoadOptions load;             // raw: format, absolute path, csv options
+  std::string split_dir;        // split_dir: absolute path of a vae_cf folder
+  nlohmann::json synthetic;     // synthetic: generator parameters, validated (SyntheticSpec::to_json)
+  SplitOptions split;           // raw and synthetic: the protocol's options
+  bool save_split = false;      // write the split as a vae_cf folder under the output dir
+};
+
+struct EvaluationConfig {
+  std::vector<MetricSpec> metrics = default_metrics();
+  bool save_per_user = false;   // export per-user test metrics of the selected points as CSV
+  std::size_t batch_users = 0;  // users scored per batch (0: automatic)
+  std::vector<std::string> metric_names() const;
+};
+
+struct SelectionConfig {
+  std::string on = "validation";
+  std::string metric = "ndcg@100";
+  std::vector<std::string> per = {"rank"};
+};
+
+struct ExecutionConfig {
+  enum class RankFits { shared, independent };
+  // shared: one Solver::fit_ranks call per (solver, other parameters) hands out every rank from one
+  // decomposition; independent: every rank is its own fit and gets a fresh inverse, so each point's
+  // training time is the honest cost of fitting that rank alone (Table 1).
+  RankFits rank_fits = RankFits::shared;
+  bool stop_on_error = false;  // false: a failed fit is reported and the sweep goes on
+  bool force_memory = false;   // fit even when a memory estimate exceeds what is available
+};
+
+struct OutputConfig {
+  std::string dir;                 // absolute
+  std::vector<std::string> plots;  // subset of plot_kinds()
+};
+
+// "metric_vs_rank" (Figure 1), "time_vs_rank" (Table 1), "selected_params_vs_rank".
+const std::vector<std::string>& plot_kinds();
+
+struct SolverEntry {
+  std::string id;                  // unique; names the folder points/<id>/
+  const Solver* solver = nullptr;
+  std::string json_path;           // "solvers[2]", for messages
+  Dtype dtype = Dtype::float64;
+  nlohmann::json fixed;            // canonical values
+  std::vector<GridAxis> grid;      // sorted by name
+  std::vector<ParamSet> points;    // expanded, grid order
+};
+
+struct ExperimentConfig {
+  std::string name;
+  std::string description;
+  std::optional<std::uint64_t> seed;  // default of every solver parameter named "seed"
+  Dtype dtype = Dtype::float64;
+  int threads = 0;                    // BLAS and Gram threads; 0: all cores
+  DataConfig data;
+  EvaluationConfig evaluation;
+  SelectionConfig selection;
+  ExecutionConfig execution;
+  std::vector<SolverEntry> solvers;
+  OutputConfig output;
+
+  std::string config_path;  // absolute, "" when parsed from memory
+  nlohmann::json resolved;  // the config with every default filled in and paths absolute (manifest)
+  std::string hash;         // sha256 of resolved.dump()
+
+  std::size_t n_points() const;
+};
+
+// Where relative paths go: data paths against `config_dir` (the folder of the config file), the
+// output dir against `working_dir` (where `aelab run` was started; default results/<name>).
+struct ConfigLocation {
+  std::string config_path;  // for messages and the manifest; may be empty
+  std::string config_dir;
+  std::string working_dir;
+};
+
+// Validates a parsed config of experiment type "sweep".
+ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where,
+                                         const Registry& registry);
+
+// The sections other experiment types share with sweeps, read by the same rules (JSON-path errors,
+// data paths relative to the config's folder, output dir relative to the working dir, default
+// results/<name>): `data` (validated, paths checked) and the output folder.
+DataConfig parse_data_config(const nlohmann::json& root, const ConfigLocation& where);
+std::string resolve_output_dir(const nlohmann::json& root, const ConfigLocation& where);
+
+// `--set key.path=value` overrides: the value is parsed as JSON when it is valid JSON, otherwise
+// taken as a string; the dotted path may index arrays ("solvers.1.grid.lambda=[100,200]"). A
+// data path set this way ("data.path", "data.split_dir") is taken relative to the working dir.
+void apply_config_override(nlohmann::json& root, const std::string& assignment, const std::string& working_dir);
+
+// Reads a config file (JSON syntax errors name the file, line and column) and applies overrides.
+nlohmann::json read_config_file(const std::string& path, const std::vector<std::string>& overrides,
+                                const std::string& working_dir);
+
+// The experiment type of a config ("experiment", default "sweep"), checked to be a string.
+std::string experiment_type(const nlohmann::json& root);
+
+}  // namespace aelab

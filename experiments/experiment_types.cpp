@@ -1,0 +1,43 @@
+#include "experiments/experiment_types.hpp"
+
+#include <iostream>
+
+#include "core/error.hpp"
+#include "experiments/json_reader.hpp"
+
+namespace aelab {
+
+// Another type reads the shared sections with parse_data_config / resolve_output_dir
+// (experiments/config.hpp), loads its data with load_experiment_data (experiments/data_source.hpp),
+// and works on ExperimentData::split; e.g. the Proposition experiment's row runs its function on
+// split.train with the output dir and request.options.quiet.
+const std::vector<ExperimentType>& experiment_types() {
+  static const std::vector<ExperimentType> table = {
+      {"sweep", run_sweep_experiment, "solvers x hyperparameter grids, selection on validation, test metrics, plots"},
+  };
+  return table;
+}
+
+int run_experiment(const ExperimentRequest& request) {
+  const std::string type = experiment_type(request.config);
+  std::string known;
+  for (const auto& t : experiment_types()) {
+    if (type == t.name) return t.run(request);
+    known += (known.empty() ? "\"" : ", \"") + std::string(t.name) + "\"";
+  }
+  json_fail("experiment", "expected one of " + known + ", got " + json_show(type));
+}
+
+int run_sweep_experiment(const ExperimentRequest& request) {
+  const ExperimentConfig config = parse_experiment_config(request.config, request.location, *request.registry);
+  if (request.options.check_only) {
+    std::ostream& out = request.options.out ? *request.options.out : std::cout;
+    out << "config OK: experiment " << config.name << ", " << config.solvers.size() << " solver entries, "
+        << config.n_points() << " grid points; output " << config.output.dir << "\n";
+    return 0;
+  }
+  const RunReport report = run_sweep(config, request.options);
+  return report.failed > 0 ? 1 : 0;
+}
+
+}  // namespace aelab

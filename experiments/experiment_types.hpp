@@ -1,0 +1,41 @@
+#pragma once
+// `aelab run CONFIG` dispatches on the config's "experiment" field (default "sweep") to one function
+// per experiment type. Each type reads its own config schema (the common conventions are in
+// docs/CONFIG.md) and returns the process exit status. To add a type, write its function and add one
+// row to the table in experiment_types.cpp.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/registry.hpp"
+#include "experiments/config.hpp"
+#include "experiments/runner.hpp"
+
+namespace aelab {
+
+struct ExperimentRequest {
+  nlohmann::json config;     // parsed, --set overrides applied, not yet validated
+  ConfigLocation location;   // config file path, its folder, and the working dir
+  const Registry* registry = nullptr;
+  RunOptions options;        // --dry-run, --force, --quiet, --max-fits, --no-plots
+};
+
+using ExperimentFunction = int (*)(const ExperimentRequest& request);
+
+struct ExperimentType {
+  const char* name;
+  ExperimentFunction run;
+  const char* summary;
+};
+
+const std::vector<ExperimentType>& experiment_types();
+
+// Runs the experiment named by request.config["experiment"]; unknown names are a one-line error.
+int run_experiment(const ExperimentRequest& request);
+
+// The "sweep" type: validates the config and runs experiments/runner.hpp. Exit status 0 when every
+// point exists at the end (or after a dry run / a max-fits stop), 1 when fits failed.
+int run_sweep_experiment(const ExperimentRequest& request);
+
+}  // namespace aelab

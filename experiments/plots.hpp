@@ -1,0 +1,32 @@
+#pragma once
+// Plots from stored results (`aelab plot RESULTS_DIR`, and at the end of `aelab run`): for each plot
+// a data file (.dat), a gnuplot script (.gp) that users can restyle and rerun (`gnuplot NAME.gp` in
+// the plots folder), and, when gnuplot is installed, NAME.svg and NAME.png. Everything is drawn from
+// selection.json and manifest.json, i.e. from the points selected on validation:
+//  - metric_vs_rank (Figure 1): test_<metric>_vs_rank for every evaluated metric: the test metric at
+//    the selected point of each rank, one line per solver with standard-error bars, log rank axis,
+//    "full" placed right of the largest finite rank (at twice it) and labelled; solvers without a
+//    rank are drawn as dashed horizontal lines; admm, closed_form_approx, zero_diagonal and
+//    unconstrained get the paper's black, red, green and blue when each has one entry;
+//  - time_vs_rank (Table 1): fit_time_vs_rank, training time of the selected points per solver;
+//  - selected_params_vs_rank: selected_<param>_vs_rank for every swept parameter other than rank.
+#include <string>
+#include <vector>
+
+namespace aelab {
+
+struct PlotReport {
+  std::vector<std::string> scripts;  // .gp files written
+  std::vector<std::string> images;   // .svg and .png files rendered
+  bool rendered = false;             // gnuplot ran successfully on every script
+  std::string note;                  // why images are missing, when they are
+};
+
+// `kinds`: a subset of plot_kinds() (experiments/config.hpp). Throws aelab::Error when the results
+// folder lacks manifest.json or selection.json.
+PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds);
+
+// The gnuplot executable on PATH, or "" when there is none.
+std::string find_gnuplot();
+
+}  // namespace aelab
