@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/linalg_cache.hpp"
 #include "core/timer.hpp"
+#include "experiments/results.hpp"
 #include "solvers/admm/admm.hpp"
 
 namespace aelab {
@@ -442,7 +443,10 @@ std::string format_approximation_gap(const nlohmann::json& report) {
 
 namespace {
 
-std::string csv_number(const nlohmann::json& v) { return v.is_number() ? v.dump() : ""; }
+std::string csv_number(const nlohmann::json& v) {
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  return v.is_number() ? format_double(v.get<double>()) : "";
+}
 
 std::string csv_text(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;

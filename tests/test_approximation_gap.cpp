@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -18,6 +19,8 @@
 #include "core/split.hpp"
 #include "core/vae_cf.hpp"
 #include "experiments/approximation_gap.hpp"
+#include "experiments/plots.hpp"
+#include "experiments/results.hpp"
 #include "solvers/admm/admm.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
@@ -309,4 +312,131 @@ TEST_CASE("aelab eval --gap prints the table, and with --json one object holding
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("solver_params.admm.omega") != std::string::npos);
   CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+}
+
+namespace {
+
+std::string gap_config(const std::string& ratings, const std::string& out_dir, const nlohmann::json& section) {
+  nlohmann::json config = {
+      {"schema_version", 1},
+      {"name", "gap"},
+      {"data",
+       {{"format", "movielens-csv"}, {"path", ratings}, {"threshold", 3.5}, {"min_uc", 5}, {"min_sc", 20}, {"heldout_users", 50}}},
+      {"solvers",
+       {{{"id", "closed_form_approx"}, {"solver", "closed_form_approx"},
+         {"grid", {{"rank", {5, 20, "full"}}, {"lambda", {10, 30}}, {"p", {0.33}}}}},
+        {{"id", "popularity"}, {"solver", "popularity"}}}},
+      {"output", {{"dir", out_dir}}},
+      {"approximation_gap", section}};
+  return config.dump(1);
+}
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("aelab run: the approximation_gap section writes its table (CSV + JSON) and plots, and resumes") {
+  SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
+  test::TempDir dir;
+  const std::string out = dir.file("results");
+  // At the lambda and p selected for closed_form_approx (the default entry), at its finite ranks.
+  test::write_text(dir.file("gap.json"), gap_config(ratings, out, {{"solver_params", {{"admm", {{"epochs", 5}}}}}}));
+  const auto first = test::run_aelab({"run", dir.file("gap.json")});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("approximation gap: 2 points (2 computed now, 0 stored, 0 failed)") != std::string::npos);
+
+  const nlohmann::json gap = nlohmann::json::parse(test::read_text(out + "/approximation_gap.json"));
+  const nlohmann::json selection = nlohmann::json::parse(test::read_text(out + "/selection.json"));
+  REQUIRE(gap["points"].size() == 2);
+  CHECK(gap["config"]["selected_from"] == "closed_form_approx");
+  CHECK(gap["config"]["on"] == "test");
+  for (const auto& report : gap["points"]) {
+    // Each point is closed_form_approx's selection at that rank, and its row equals the sweep's point.
+    const auto& rank = report["point"]["rank"];
+    const nlohmann::json* chosen = nullptr;
+    for (const auto& group : selection["solvers"][0]["groups"])
+      if (group["per"]["rank"] == rank) chosen = &group["selected"];
+    REQUIRE(chosen != nullptr);
+    CHECK(report["point"]["lambda"] == (*chosen)["params"]["lambda"]);
+    CHECK(report["point"]["p"] == (*chosen)["params"]["p"]);
+    CHECK(row(report, "closed_form_approx")["objective"].get<double>() ==
+          doctest::Approx((*chosen)["objective"].get<double>()).epsilon(1e-12));
+    CHECK(row(report, "closed_form_approx")["metrics"]["ndcg@100"]["mean"].get<double>() ==
+          doctest::Approx((*chosen)["test"]["ndcg@100"]["mean"].get<double>()).epsilon(1e-12));
+    CHECK(report["exact"]["converged"] == true);
+    CHECK(row(report, "admm_last")["params"]["epochs"] == 5);
+    CHECK(!row(report, "closed_form_approx").contains("diagnostics"));  // the summary leaves them to the point files
+    for (const auto& r : report["rows"]) CHECK(r["relative_gap"].get<double>() >= -1e-9);
+  }
+  const std::string csv = test::read_text(out + "/approximation_gap.csv");
+  CHECK(count_lines(csv) == 1 + 2 * 6);
+  CHECK(std::filesystem::exists(out + "/approximation_gap/lambda=" +
+                                format_double(gap["points"][0]["point"]["lambda"].get<double>()) + ",p=0.33,rank=5.json"));
+  CHECK(std::filesystem::exists(out + "/plots/approximation_gap_vs_rank.gp"));
+  CHECK(std::filesystem::exists(out + "/plots/approximation_gap_ndcg100_difference_vs_rank.dat"));
+  if (!find_gnuplot().empty()) {
+    CHECK(std::filesystem::exists(out + "/plots/approximation_gap_vs_rank.svg"));
+    CHECK(std::filesystem::exists(out + "/plots/approximation_gap_vs_rank.png"));
+  } else {
+    MESSAGE("gnuplot is not installed: scripts only");
+  }
+  // The plot's data are the relative gaps, one block per solver.
+  const std::string dat = test::read_text(out + "/plots/approximation_gap_vs_rank.dat");
+  CHECK(dat.find("# closed_form_approx") != std::string::npos);
+  CHECK(dat.find("# admm_best") != std::string::npos);
+
+  // A rerun reuses the stored reports (and writes the same CSV).
+  const auto second = test::run_aelab({"run", dir.file("gap.json")});
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.out.find("approximation gap: 2 points (0 computed now, 2 stored, 0 failed)") != std::string::npos);
+  CHECK(test::read_text(out + "/approximation_gap.csv") == csv);
+}
+
+TEST_CASE("aelab run: a fixed-point approximation_gap section with rank full; section errors name their path") {
+  SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
+  test::TempDir dir;
+  const std::string out = dir.file("results");
+  test::write_text(dir.file("gap.json"),
+                   gap_config(ratings, out,
+                              {{"ranks", {"full", 10}}, {"lambda", 20}, {"p", 0.33}, {"on", "validation"},
+                               {"solvers", {"closed_form_approx", "admm", "unconstrained"}}}));
+  const auto run = test::run_aelab({"run", dir.file("gap.json"), "--quiet", "--no-plots"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  const nlohmann::json gap = nlohmann::json::parse(test::read_text(out + "/approximation_gap.json"));
+  REQUIRE(gap["points"].size() == 2);
+  CHECK(gap["points"][0]["point"]["rank"] == 10);
+  const nlohmann::json& full = gap["points"][1];
+  CHECK(full["point"]["rank"] == "full");
+  CHECK(full["on"] == "validation");
+  // At full rank every EDLAE solver is B^ (gap 0 up to the two closed-form evaluators); the
+  // unconstrained ridge model keeps a diagonal and is worse under Eq. 7.
+  CHECK(std::abs(row(full, "closed_form_approx")["relative_gap"].get<double>()) < 1e-9);
+  CHECK(std::abs(row(full, "admm_last")["relative_gap"].get<double>()) < 1e-9);
+  CHECK(row(full, "admm_best")["objective"] == row(full, "admm_last")["objective"]);
+  CHECK(row(full, "unconstrained")["relative_gap"].get<double>() > 1e-6);
+  CHECK_FALSE(std::filesystem::exists(out + "/plots/approximation_gap_vs_rank.gp"));  // --no-plots
+
+  // Mistakes in the section: one line with the JSON path, before any data is read.
+  const auto check = [&](const nlohmann::json& section) {
+    test::write_text(dir.file("bad.json"), gap_config(ratings, out, section));
+    return test::run_aelab({"run", dir.file("bad.json"), "--check"});
+  };
+  const auto both = check({{"lambda", 20}, {"p", 0.33}, {"selected_from", "closed_form_approx"}, {"ranks", {10}}});
+  CHECK(both.exit_code == 1);
+  CHECK(both.err == "aelab: error: approximation_gap.selected_from: give either selected_from or lambda and p, not both\n");
+  const auto no_ranks = check({{"lambda", 20}, {"p", 0.33}});
+  CHECK(no_ranks.err.find("approximation_gap.ranks: required with a fixed lambda and p") != std::string::npos);
+  const auto bad_rank = check({{"ranks", {7}}});
+  CHECK(bad_rank.err.find("approximation_gap.ranks[0]: rank 7 is not among the ranks of entry \"closed_form_approx\"") !=
+        std::string::npos);
+  const auto bad_solver = check({{"solvers", {"closed_form_approx", "exact"}}});
+  CHECK(bad_solver.err.find("approximation_gap.solvers[1]: exact is the reference") != std::string::npos);
+  const auto bad_metric = check({{"metric", "ndcg@10"}});
+  CHECK(bad_metric.err.find("approximation_gap.metric: \"ndcg@10\" is not evaluated") != std::string::npos);
+  const auto ok = check({{"ranks", {5}}});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("approximation gap at 1 ranks") != std::string::npos);
 }
