@@ -1,5 +1,8 @@
 // `aelab eval --data SPLIT_DIR --solver NAME [--set key=value ...] [--on validation|test] ...`: trains one
 // solver on the training users of a vae_cf split folder and evaluates the held-out users.
+// `aelab eval --data SPLIT_DIR --gap --set rank=K --set lambda=L --set p=P ...`: the approximation-gap
+// report (experiments/approximation_gap.hpp) at that point instead: exact and the solvers compared with
+// it, each with its Eq. 7 objective, relative gap, metric and difference to exact.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,7 +16,9 @@
 #include "core/evaluation.hpp"
 #include "core/memory.hpp"
 #include "core/timer.hpp"
+#include "core/linalg_cache.hpp"
 #include "core/vae_cf.hpp"
+#include "experiments/approximation_gap.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::cli {
@@ -114,6 +119,50 @@ void print_text(const nlohmann::json& report, const std::string& data_dir, const
     for (const auto& w : d["warnings"]) std::cout << "warning     " << cell(w) << "\n";
 }
 
+std::vector<std::string> comma_list(const std::string& text, const std::string& option) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) throw Error("aelab eval: --" + option + " expects names separated by commas, got \"" + text + "\"");
+    items.push_back(item);
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
+
+// --set KEY=VALUE pairs of a gap report: rank, lambda, p make the point (rank is required; lambda and
+// p default to 300 and 0.33, the solvers' shared defaults); SOLVER.NAME=VALUE goes to that solver;
+// any other NAME=VALUE to every solver that has that parameter.
+GapPoint gap_settings(const nlohmann::json& given, ApproximationGapOptions& options) {
+  GapPoint point;
+  if (!given.contains("rank"))
+    throw Error("aelab eval --gap: --set rank=K is required (a positive integer or full)");
+  const nlohmann::json& rank = given["rank"];
+  if (rank.is_string() && rank.get<std::string>() == "full") point.rank = Rank::full_rank();
+  else if (rank.is_number_integer() && rank.get<long long>() > 0) point.rank = Rank::of(rank.get<std::uint64_t>());
+  else throw Error("aelab eval --gap: rank: expected a positive integer or \"full\", got " + rank.dump());
+  for (const char* name : {"lambda", "p"})
+    if (given.contains(name)) {
+      if (!given[name].is_number()) throw Error(std::string("aelab eval --gap: ") + name + ": expected a number, got " + given[name].dump());
+      (std::string(name) == "lambda" ? point.lambda : point.p) = given[name].get<double>();
+    }
+  for (const auto& item : given.items()) {
+    const std::string& key = item.key();
+    if (key == "rank" || key == "lambda" || key == "p") continue;
+    const auto dot = key.find('.');
+    if (dot == std::string::npos) {
+      options.common[key] = item.value();
+    } else {
+      if (dot == 0 || dot + 1 == key.size())
+        throw Error("aelab eval --gap: --set expects NAME=VALUE or SOLVER.NAME=VALUE, got \"" + key + "\"");
+      options.per_solver[key.substr(0, dot)][key.substr(dot + 1)] = item.value();
+    }
+  }
+  return point;
+}
+
 }  // namespace
 
 int command_eval(const Arguments& args) {
@@ -123,6 +172,12 @@ int command_eval(const Arguments& args) {
                  {{"data", "SPLIT_DIR", "vae_cf split folder (train.csv, validation_tr.csv, ..., unique_sid.txt)"},
                   {"solver", "NAME", "solver name (see aelab solvers)"},
                   {"set", "KEY=VALUE", "solver parameter, repeatable (e.g. --set lambda=500 --set rank=full)"},
+                  {"gap", "", "approximation-gap report instead of one solver: exact (the Eq. 7 optimum) and the\n"
+                              "solvers of --gap-solvers at --set rank=K,lambda=L,p=P; other --set NAME=VALUE go to\n"
+                              "every solver having NAME, --set SOLVER.NAME=VALUE to one (e.g. admm.omega=500)"},
+                  {"gap-solvers", "LIST", "solvers compared with exact (default closed_form_approx,admm,zero_diagonal,\n"
+                                          "unconstrained; admm is reported as admm_last and admm_best)"},
+                  {"metric", "NAME", "with --gap: the metric of the table (default ndcg@100)"},
                   {"on", "PART", "held-out users to evaluate: validation (default) or test"},
                   {"dtype", "TYPE", "precision of the dense linear algebra: float64 (default) or float32"},
                   {"threads", "N", "BLAS and Gram threads (default: all cores)"},
@@ -134,15 +189,35 @@ int command_eval(const Arguments& args) {
   if (!cl.parse(args)) return 0;
   if (!cl.positional().empty()) throw Error("aelab eval: unexpected argument '" + cl.positional()[0] + "' (see aelab eval --help)");
   const std::string data_dir = cl.required("data");
+  const bool gap = cl.flag("gap");
+  if (gap && cl.value("solver")) throw Error("aelab eval: --solver and --gap exclude each other (--gap-solvers chooses the solvers of a gap report)");
+  if (!gap && cl.value("gap-solvers")) throw Error("aelab eval: --gap-solvers needs --gap");
+  if (!gap && cl.value("metric")) throw Error("aelab eval: --metric needs --gap (without it every metric is printed)");
+  if (gap && cl.flag("trace")) throw Error("aelab eval: --trace is not available with --gap (the --json report holds every solver's trace)");
   const Registry registry = builtin_registry();
-  const Solver& solver = registry.get(cl.required("solver"));
   nlohmann::json given = nlohmann::json::object();
   for (const std::string& pair : cl.values("set")) {
     const auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) throw Error("aelab eval: --set expects KEY=VALUE, got \"" + pair + "\"");
     given[pair.substr(0, eq)] = parse_cli_value(pair.substr(eq + 1));
   }
-  const ParamSet params = solver.make_params(given);
+  const Solver* solver = gap ? nullptr : &registry.get(cl.required("solver"));
+  ParamSet params;
+  ApproximationGapOptions gap_options;
+  GapPoint point;
+  if (gap) {
+    point = gap_settings(given, gap_options);
+    if (auto list = cl.value("gap-solvers")) gap_options.solvers = comma_list(*list, "gap-solvers");
+    if (auto metric = cl.value("metric")) {
+      const MetricSpec spec = MetricSpec::parse(*metric);
+      gap_options.metric = spec.name();
+      if (std::none_of(gap_options.metrics.begin(), gap_options.metrics.end(),
+                       [&](const MetricSpec& m) { return m.name() == spec.name(); }))
+        gap_options.metrics.push_back(spec);
+    }
+  } else {
+    params = solver->make_params(given);
+  }
 
   EvaluationOptions options;
   options.on = cl.value("on").value_or("validation");
@@ -162,12 +237,31 @@ int command_eval(const Arguments& args) {
   const bool json = cl.flag("json");
   if (!cl.flag("quiet")) options.log = [](const std::string& line) { std::cerr << "aelab eval: " << line << "\n"; };
 
+  if (gap) {
+    gap_options.on = options.on;
+    gap_options.dtype = options.dtype;
+    gap_options.force_memory = options.force_memory;
+    gap_options.batch_users = options.batch_users;
+    gap_options.log = options.log;
+    plan_approximation_gap(registry, point, gap_options);  // every setting checked before the data are read
+  }
+
   Timer load_timer;
   const SplitData split = to_split_data(read_vae_cf(data_dir));
   const double load_seconds = load_timer.seconds();
   if (options.log) options.log("read " + data_dir + " in " + fixed(load_seconds, 2) + " s");
 
-  nlohmann::json report = evaluate_solver(split, solver, params, options);
+  if (gap) {
+    LinalgCache cache(split.train, options.threads);
+    nlohmann::json report = approximation_gap(cache, split, registry, point, gap_options);
+    report["data"] = data_dir;
+    report["seconds_load"] = load_seconds;
+    if (json) std::cout << report.dump() << "\n";
+    else std::cout << "data: " << data_dir << "\n" << format_approximation_gap(report);
+    return 0;
+  }
+
+  nlohmann::json report = evaluate_solver(split, *solver, params, options);
   report["seconds"]["load"] = load_seconds;
   if (json) {
     std::cout << report.dump() << "\n";

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/synthetic.hpp"
+#include "experiments/gap_experiment.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/point_store.hpp"
 #include "experiments/sha256.hpp"
@@ -255,7 +256,8 @@ std::vector<std::string> EvaluationConfig::metric_names() const {
 }
 
 const std::vector<std::string>& plot_kinds() {
-  static const std::vector<std::string> kinds = {"metric_vs_rank", "time_vs_rank", "selected_params_vs_rank"};
+  static const std::vector<std::string> kinds = {"metric_vs_rank", "time_vs_rank", "selected_params_vs_rank",
+                                                 "approximation_gap"};
   return kinds;
 }
 
@@ -276,7 +278,7 @@ std::string experiment_type(const nlohmann::json& root) {
 ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where, const Registry& registry) {
   JsonObject o(root, "",
                {"schema_version", "name", "description", "experiment", "seed", "dtype", "threads", "data", "evaluation",
-                "selection", "execution", "solvers", "output"});
+                "selection", "execution", "solvers", "output", "approximation_gap"});
   ExperimentConfig config;
   config.config_path = where.config_path;
   nlohmann::json resolved = nlohmann::json::object();
@@ -373,6 +375,12 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
         config.output.plots.push_back((*plots)[i]);
       }
     }
+  }
+
+  if (const auto* gap = o.find("approximation_gap")) {
+    nlohmann::json gap_resolved;
+    config.approximation_gap = parse_gap_config(*gap, "approximation_gap", config, registry, gap_resolved);
+    resolved["approximation_gap"] = std::move(gap_resolved);
   }
 
   resolved["schema_version"] = kConfigSchemaVersion;

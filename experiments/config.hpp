@@ -59,8 +59,23 @@ struct OutputConfig {
   std::vector<std::string> plots;  // subset of plot_kinds()
 };
 
-// "metric_vs_rank" (Figure 1), "time_vs_rank" (Table 1), "selected_params_vs_rank".
+// "metric_vs_rank" (Figure 1), "time_vs_rank" (Table 1), "selected_params_vs_rank",
+// "approximation_gap" (drawn from approximation_gap.json when the config has that section).
 const std::vector<std::string>& plot_kinds();
+
+// The optional "approximation_gap" section of a sweep config (docs/CONFIG.md, experiments/gap_experiment.hpp):
+// after the sweep, the approximation-gap report (experiments/approximation_gap.hpp) at each rank.
+struct GapConfig {
+  std::vector<Rank> ranks;          // ascending; with selected_from, empty means every finite rank of that entry
+  std::optional<double> lambda, p;  // one fixed (lambda, p) for every rank, or
+  std::string selected_from;        // a solver entry id: at each rank, the (lambda, p) selected for it on validation
+  std::string on = "test";          // held-out users of the metrics
+  std::string metric;               // the metric of the tables and plots (default: selection.metric)
+  std::vector<std::string> solvers; // compared with exact
+  nlohmann::json common = nlohmann::json::object();         // parameters for every solver having them
+  nlohmann::json solver_params = nlohmann::json::object();  // {"solver": {parameters}}
+  Dtype dtype = Dtype::float64;
+};
 
 struct SolverEntry {
   std::string id;                  // unique; names the folder points/<id>/
@@ -84,6 +99,7 @@ struct ExperimentConfig {
   ExecutionConfig execution;
   std::vector<SolverEntry> solvers;
   OutputConfig output;
+  std::optional<GapConfig> approximation_gap;
 
   std::string config_path;  // absolute, "" when parsed from memory
   nlohmann::json resolved;  // the config with every default filled in and paths absolute (manifest)

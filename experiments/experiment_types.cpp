@@ -1,8 +1,10 @@
 #include "experiments/experiment_types.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include "core/error.hpp"
+#include "experiments/gap_experiment.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/proposition_run.hpp"
 
@@ -36,11 +38,35 @@ int run_sweep_experiment(const ExperimentRequest& request) {
   if (request.options.check_only) {
     std::ostream& out = request.options.out ? *request.options.out : std::cout;
     out << "config OK: experiment " << config.name << ", " << config.solvers.size() << " solver entries, "
-        << config.n_points() << " grid points; output " << config.output.dir << "\n";
+        << config.n_points() << " grid points"
+        << (config.approximation_gap
+                ? ", approximation gap at " + std::to_string(config.approximation_gap->ranks.size()) + " ranks"
+                : std::string())
+        << "; output " << config.output.dir << "\n";
     return 0;
   }
-  const RunReport report = run_sweep(config, request.options);
-  return report.failed > 0 ? 1 : 0;
+  if (!config.approximation_gap) {
+    const RunReport report = run_sweep(config, request.options);
+    return report.failed > 0 ? 1 : 0;
+  }
+  // With an approximation_gap section: the sweep, then the gap at the points it selected, on the same data.
+  const RunOptions& options = request.options;
+  std::ostream& log_stream = options.log ? *options.log : std::cerr;
+  const auto log = [&](const std::string& line) {
+    if (!options.quiet) log_stream << line << "\n";
+  };
+  const bool save = config.data.save_split && !options.dry_run;
+  const ExperimentData data = load_experiment_data(
+      config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "", log);
+  const RunReport report = run_sweep(config, data, options);
+  if (!options.dry_run && report.not_run > 0) {
+    if (!options.quiet)
+      (options.out ? *options.out : std::cout)
+          << "approximation gap: not run (the sweep is incomplete; rerun to finish it, then the gap runs)\n";
+    return report.failed > 0 ? 1 : 0;
+  }
+  const GapRunReport gap = run_gap_section(config, data, report.selection, *request.registry, options);
+  return report.failed > 0 || gap.failed > 0 ? 1 : 0;
 }
 
 }  // namespace aelab

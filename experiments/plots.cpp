@@ -239,6 +239,102 @@ std::string run_gnuplot(const std::string& gnuplot, const fs::path& dir, const s
   return "gnuplot failed on " + script + " (see " + (dir / "gnuplot.log").string() + ")";
 }
 
+// The approximation-gap section's plots (experiments/gap_experiment.hpp), from approximation_gap.json:
+// the relative Eq. 7 gap to exact vs rank (log-log; a gap <= 0 cannot be drawn on the log axis and is
+// listed in the data file's header instead) and the metric difference to exact vs rank, one line per
+// solver (admm's last and best iterate separately).
+void add_gap_plots(const fs::path& dir, const fs::path& plots, const std::string& name, std::vector<std::string>& scripts) {
+  const fs::path file = dir / "approximation_gap.json";
+  if (!fs::exists(file)) return;
+  const nlohmann::json gap = read_json_file(file);
+  const nlohmann::json& points = gap.at("points");
+  if (points.empty()) return;
+  RankAxis axis;
+  std::vector<std::string> labels, not_converged;
+  for (const auto& report : points) {
+    const auto& rank = report.at("point").at("rank");
+    if (rank.is_string()) axis.has_full = true;
+    else axis.finite.insert(rank.get<std::uint64_t>());
+    if (!report.at("exact").value("converged", false))
+      not_converged.push_back(rank.is_string() ? rank.get<std::string>() : rank.dump());
+    for (const auto& row : report.at("rows")) {
+      const std::string label = row.at("label");
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+    }
+  }
+  axis.full_x = axis.finite.empty() ? 1.0 : 2.0 * double(*axis.finite.rbegin());
+  static const std::map<std::string, std::string> colors = {
+      {"exact", "#7f7f7f"},         {"admm_last", "#000000"},    {"admm_best", "#8c564b"},
+      {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
+  const std::string metric = points.front().at("metric");
+  const std::string on = points.front().at("on");
+  std::string caveat;
+  if (!not_converged.empty()) {
+    caveat = "; exact NOT converged at rank";
+    for (const auto& r : not_converged) caveat += " " + r;
+  }
+  std::vector<Series> gaps, differences;
+  std::string omitted;
+  for (const auto& label : labels) {
+    Series g, d;
+    g.title = d.title = label;
+    const auto it = colors.find(label);
+    if (it != colors.end()) g.color = d.color = it->second;
+    for (const auto& report : points)
+      for (const auto& row : report.at("rows")) {
+        if (row.at("label") != label) continue;
+        const double x = axis.position(report.at("point").at("rank"));
+        const auto& value = row.at("relative_gap");
+        if (label != "exact" && value.is_number()) {
+          if (value.get<double>() > 0) g.points.push_back(Point{x, value.get<double>(), 0});
+          else omitted += " " + label + " at rank " + report.at("point").at("rank").dump() + ": " + format_double(value.get<double>()) + ";";
+        }
+        const auto& diff = row.at("metric_difference").at(metric);
+        if (diff.is_number()) d.points.push_back(Point{x, diff.get<double>(), 0});
+      }
+    const auto by_x = [](const Point& a, const Point& b) { return a.x < b.x; };
+    std::sort(g.points.begin(), g.points.end(), by_x);
+    std::sort(d.points.begin(), d.points.end(), by_x);
+    if (!g.points.empty()) gaps.push_back(std::move(g));
+    if (!d.points.empty()) differences.push_back(std::move(d));
+  }
+  const std::string at = gap.value("at", "");
+  if (!gaps.empty()) {
+    PlotSpec spec{"approximation_gap_vs_rank",
+                  name + ": relative Eq. 7 gap to exact vs rank (" + at + caveat + ")" +
+                      (omitted.empty() ? "" : "; gaps <= 0 not drawn:" + omitted),
+                  "(L - L_exact) / L_exact", false, true};
+    scripts.push_back(write_plot(plots, spec, axis, gaps));
+  }
+  if (!differences.empty()) {
+    PlotSpec spec{"approximation_gap_" + file_part(metric) + "_difference_vs_rank",
+                  name + ": " + on + " " + pretty_metric(metric) + " minus exact's vs rank (" + at + caveat + ")",
+                  pretty_metric(metric) + " - exact", false, false};
+    scripts.push_back(write_plot(plots, spec, axis, differences));
+  }
+}
+
+// Runs gnuplot on every script of `report` (when installed) and lists the images.
+void render_scripts(const fs::path& plots, PlotReport& report) {
+  const std::string gnuplot = find_gnuplot();
+  if (gnuplot.empty()) {
+    report.note = "gnuplot is not installed; run the .gp scripts later";
+    return;
+  }
+  report.rendered = true;
+  for (const auto& script : report.scripts) {
+    const std::string failure = run_gnuplot(gnuplot, plots, script);
+    if (!failure.empty()) {
+      report.rendered = false;
+      report.note = failure;
+      continue;
+    }
+    const std::string stem = script.substr(0, script.size() - 3);
+    for (const char* ext : {".svg", ".png"})
+      if (fs::exists(plots / (stem + ext))) report.images.push_back((plots / (stem + ext)).string());
+  }
+}
+
 }  // namespace
 
 std::string find_gnuplot() {
@@ -260,15 +356,17 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
   const std::string name = config.at("name").get<std::string>();
   const fs::path plots = dir / "plots";
   fs::create_directories(plots);
-  const RankAxis axis = rank_axis(selection);
   PlotReport report;
+  auto wants = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+  if (wants("approximation_gap")) add_gap_plots(dir, plots, name, report.scripts);
+  const RankAxis axis = rank_axis(selection);
   if (axis.empty()) {
+    if (!report.scripts.empty()) render_scripts(plots, report);
     report.note = "no selected point has a rank: nothing to plot against rank";
     return report;
   }
   const std::string selected_on = "selected on " + selection.at("on").get<std::string>() + " " +
                                   pretty_metric(selection.at("metric").get<std::string>());
-  auto wants = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
 
   if (wants("metric_vs_rank")) {
     for (const auto& metric_json : config.at("evaluation").at("metrics")) {
@@ -328,23 +426,7 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
     }
   }
 
-  const std::string gnuplot = find_gnuplot();
-  if (gnuplot.empty()) {
-    report.note = "gnuplot is not installed; run the .gp scripts later";
-    return report;
-  }
-  report.rendered = true;
-  for (const auto& script : report.scripts) {
-    const std::string failure = run_gnuplot(gnuplot, plots, script);
-    if (!failure.empty()) {
-      report.rendered = false;
-      report.note = failure;
-      continue;
-    }
-    const std::string stem = script.substr(0, script.size() - 3);
-    for (const char* ext : {".svg", ".png"})
-      if (fs::exists(plots / (stem + ext))) report.images.push_back((plots / (stem + ext)).string());
-  }
+  render_scripts(plots, report);
   return report;
 }
 

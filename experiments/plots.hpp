@@ -9,7 +9,10 @@
 //    rank are drawn as dashed horizontal lines; admm, closed_form_approx, zero_diagonal and
 //    unconstrained get the paper's black, red, green and blue when each has one entry;
 //  - time_vs_rank (Table 1): fit_time_vs_rank, training time of the selected points per solver;
-//  - selected_params_vs_rank: selected_<param>_vs_rank for every swept parameter other than rank.
+//  - selected_params_vs_rank: selected_<param>_vs_rank for every swept parameter other than rank;
+//  - approximation_gap (when approximation_gap.json exists, see experiments/gap_experiment.hpp):
+//    approximation_gap_vs_rank, the relative Eq. 7 gap to exact per solver (log-log), and
+//    approximation_gap_<metric>_difference_vs_rank, the metric minus exact's.
 #include <string>
 #include <vector>
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "experiments/config.hpp"
 #include "experiments/data_source.hpp"
 
@@ -45,6 +47,7 @@ struct RunReport {
   bool complete() const { return failed == 0 && not_run == 0; }
   std::size_t inversions = 0;  // distinct inverses computed (LinalgCache statistics)
   std::size_t inverse_reuses = 0;
+  nlohmann::json selection;    // what selection.json holds at the end (null after a dry run)
 };
 
 // Runs a validated config on already loaded data.

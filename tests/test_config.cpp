@@ -116,7 +116,7 @@ TEST_CASE("malformed configs: one-line errors with the JSON path and what was ex
   CHECK(error_of({{"execution", {{"rank_fits", "parallel"}}}}) ==
         "execution.rank_fits: expected one of \"shared\", \"independent\", got \"parallel\"");
   CHECK(error_of({{"output", {{"plots", {"heatmap"}}}}}) ==
-        "output.plots[0]: expected one of metric_vs_rank, time_vs_rank, selected_params_vs_rank, got \"heatmap\"");
+        "output.plots[0]: expected one of metric_vs_rank, time_vs_rank, selected_params_vs_rank, approximation_gap, got \"heatmap\"");
   CHECK(error_of({{"output", {{"dir", 3}}}}) == "output.dir: expected a folder path, got 3");
   CHECK(error_of({{"output", {{"dri", "x"}}}}) == "output.dri: unknown key (did you mean \"dir\"? known: dir, plots)");
   CHECK(error_of({{"solvers", json::array()}}) == "solvers: expected a non-empty list of solver entries, got []");

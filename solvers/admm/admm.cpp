@@ -7,6 +7,7 @@
 #include "core/models.hpp"
 #include "core/random_start.hpp"
 #include "core/timer.hpp"
+#include "solvers/admm/admm.hpp"
 #include "solvers/admm/admm_updates.hpp"
 #include "solvers/builtin.hpp"
 #include "solvers/linear_fit_support.hpp"
@@ -39,60 +40,82 @@ class AdmmSolver : public Solver {
   }
 
   std::unique_ptr<FittedModel> fit(FitContext& ctx, const ParamSet& params) const override {
+    AdmmModels models = fit_both(ctx, params);
+    if (params.boolean("keep_best") && models.best) return std::move(models.best);
+    return std::move(models.last);
+  }
+
+  AdmmModels fit_both(FitContext& ctx, const ParamSet& params) const {
     if (ctx.dtype == Dtype::float32) return fit_typed<float>(ctx, params);
     return fit_typed<double>(ctx, params);
   }
 
-  // The shared P = C and the Gram matrix, plus about a dozen n x k factors and products.
+  // The shared P = C and the Gram matrix, plus about fourteen n x k factors and products (the last
+  // and the best iterate included).
   std::size_t memory_estimate(std::size_t n_items, Dtype dtype, const ParamSet& params) const override {
     const double n = static_cast<double>(n_items), bytes = static_cast<double>(dtype_bytes(dtype));
     const Rank rank = params.rank("rank");
     if (rank.full) return static_cast<std::size_t>(2 * n * n * bytes);
     const double k = static_cast<double>(rank.k);
-    return static_cast<std::size_t>((2 * n * n + 12 * n * k) * bytes);
+    return static_cast<std::size_t>((2 * n * n + 14 * n * k) * bytes);
   }
 
  private:
   template <typename T>
-  std::unique_ptr<FittedModel> fit_typed(FitContext& ctx, const ParamSet& params) const {
+  AdmmModels fit_typed(FitContext& ctx, const ParamSet& params) const {
     const double lambda = params.real("lambda"), p = params.real("p");
     const Rank rank = params.rank("rank");
-    if (rank.full) return fit_full_rank_edlae<T>(ctx, lambda, p);
+    if (rank.full) return AdmmModels{fit_full_rank_edlae<T>(ctx, lambda, p), nullptr};
 
     FitMemoryRecord memory;
     Timer total;
     const std::size_t n = ctx.linalg.n_items();
     const std::size_t k = resolve_rank(rank, n, name());
     const GramAccess<T> gram(ctx.linalg, ctx.force_memory);
-    ensure_memory(inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p) + 12 * n * k * sizeof(T),
+    ensure_memory(inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p) + 14 * n * k * sizeof(T),
                   "admm at n = " + std::to_string(n) + ", rank " + std::to_string(k) + " (" +
                       dtype_name(dtype_of<T>()) + "; the inverse of G + Lambda and the factors)",
                   ctx.force_memory);
     const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
     Timer epochs_timer;
-    auto result = run_admm<T>(gram.G(), *inverse.C, ctx.linalg.lambda_diagonal(lambda, p), params.real("omega"),
-                              gaussian_start<T>(n, k, kReferenceStartStddev, params.integer("seed")),
-                              static_cast<std::size_t>(params.integer("epochs")), params.boolean("keep_best"), ctx.log);
+    AdmmResult<T> result = run_admm<T>(gram.G(), *inverse.C, ctx.linalg.lambda_diagonal(lambda, p),
+                                       params.real("omega"),
+                                       gaussian_start<T>(n, k, kReferenceStartStddev, params.integer("seed")),
+                                       static_cast<std::size_t>(params.integer("epochs")), ctx.log);
     const double epochs_seconds = epochs_timer.seconds();
-
-    auto model = std::make_unique<LowRankModel<T>>(result.U, result.V);
-    auto& d = model->diagnostics();
-    d["objective"] = result.objective;
-    d["dtype"] = dtype_name(dtype_of<T>());
-    d["inverse_reused"] = inverse.reused;
-    // The published ADMM is not monotone: any rise is reported (relative tolerance 1e-12).
-    result.trace.finish(result.returned_epoch, 1e-12, d);
-    d["seconds"] = {{"gram", gram.seconds()},
-                    {"inverse", inverse.reused ? 0.0 : inverse.seconds},
-                    {"epochs", epochs_seconds},
-                    {"total", total.seconds()}};
-    memory.write(d, memory_estimate(n, dtype_of<T>(), params));
-    return model;
+    const nlohmann::json seconds = {{"gram", gram.seconds()},
+                                    {"inverse", inverse.reused ? 0.0 : inverse.seconds},
+                                    {"epochs", epochs_seconds},
+                                    {"total", total.seconds()}};
+    const auto make_model = [&](bool keep_best) {
+      const AdmmIterate<T>& iterate = result.iterate(keep_best);
+      auto model = std::make_unique<LowRankModel<T>>(iterate.U, iterate.V);
+      auto& d = model->diagnostics();
+      d["objective"] = iterate.objective;
+      d["dtype"] = dtype_name(dtype_of<T>());
+      d["inverse_reused"] = inverse.reused;
+      IterationTrace trace = result.trace;  // finish() adds warnings: one copy per model
+      if (result.failed_epoch != 0)
+        trace.stop(result.failed_epoch, result.failure + "; returning epoch " + std::to_string(iterate.epoch));
+      // The published ADMM is not monotone: any rise is reported (relative tolerance 1e-12).
+      trace.finish(iterate.epoch, 1e-12, d);
+      d["seconds"] = seconds;
+      memory.write(d, memory_estimate(n, dtype_of<T>(), params));
+      return model;
+    };
+    AdmmModels models;
+    models.last = make_model(false);
+    models.best = make_model(true);
+    return models;
   }
 };
 
 }  // namespace
 
 std::unique_ptr<Solver> make_admm_solver() { return std::make_unique<AdmmSolver>(); }
+
+AdmmModels fit_admm_last_and_best(FitContext& ctx, const ParamSet& params) {
+  return AdmmSolver().fit_both(ctx, params);
+}
 
 }  // namespace aelab

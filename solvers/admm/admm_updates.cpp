@@ -61,7 +61,7 @@ std::string epoch_line(std::size_t epoch, std::size_t epochs, double objective, 
 
 template <typename T>
 AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma::vec& lambda_diag, double omega,
-                       arma::Mat<T> U0, std::size_t epochs, bool keep_best,
+                       arma::Mat<T> U0, std::size_t epochs,
                        const std::function<void(const std::string&)>& log) {
   const arma::uword n = G.n_rows, k = U0.n_cols;
   if (G.n_cols != n || P.n_rows != n || P.n_cols != n || lambda_diag.n_elem != n || U0.n_rows != n || k == 0 || k > n)
@@ -89,31 +89,26 @@ AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma:
       if (!std::isfinite(objective)) problem = "the objective is not finite";
     }
     if (problem) {
-      const std::size_t fallback = keep_best ? result.trace.best_epoch() : epoch - 1;
       if (epoch == 1) throw Error("admm: epoch 1 failed: " + *problem + "; no finite iterate to return");
-      result.trace.stop(epoch,
-                        *problem + " (the published ADMM diverged); returning epoch " + std::to_string(fallback));
-      if (log) log("admm: " + result.trace.stop_reason());
+      result.failed_epoch = epoch;
+      result.failure = *problem + " (the published ADMM diverged)";
+      if (log) log("admm: stopped at epoch " + std::to_string(epoch) + ": " + result.failure);
       break;
     }
     result.trace.record({epoch, objective, residual, seconds});
     if (log) log(epoch_line(epoch, epochs, objective, residual, seconds));
-    // Keep the iterate to return: the last one, or with keep_best the best so far (O(n k) copies).
-    if (!keep_best || result.trace.best_epoch() == epoch) {
-      result.U = s.U;
-      result.V = s.V;
-      result.returned_epoch = epoch;
-      result.objective = objective;
-    }
+    result.last = AdmmIterate<T>{s.U, s.V, epoch, objective};
+    // The best iterate so far is copied when it changes (O(n k)); a later worse epoch leaves it alone.
+    if (result.trace.best_epoch() == epoch) result.best = result.last;
   }
   return result;
 }
 
 template AdmmResult<float> run_admm<float>(const arma::Mat<float>&, const arma::Mat<float>&, const arma::vec&, double,
-                                           arma::Mat<float>, std::size_t, bool,
+                                           arma::Mat<float>, std::size_t,
                                            const std::function<void(const std::string&)>&);
 template AdmmResult<double> run_admm<double>(const arma::Mat<double>&, const arma::Mat<double>&, const arma::vec&,
-                                             double, arma::Mat<double>, std::size_t, bool,
+                                             double, arma::Mat<double>, std::size_t,
                                              const std::function<void(const std::string&)>&);
 
 }  // namespace aelab

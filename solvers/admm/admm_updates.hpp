@@ -25,20 +25,32 @@
 namespace aelab {
 
 template <typename T>
+struct AdmmIterate {
+  arma::Mat<T> U, V;       // n x k
+  std::size_t epoch = 0;   // 1..: after that many epochs
+  double objective = 0;    // Eq. 7 of (U, V)
+};
+
+template <typename T>
 struct AdmmResult {
-  arma::Mat<T> U, V;  // the returned iterate (n x k)
+  AdmmIterate<T> last;  // the last completed epoch (what the published code returns)
+  AdmmIterate<T> best;  // the completed epoch of lowest Eq. 7 (equal to `last` when that is the best)
   IterationTrace trace{"max|d - beta|"};
-  std::size_t returned_epoch = 0;
-  double objective = 0;  // Eq. 7 of (U, V)
+  // When the run stopped early: the epoch that failed and why (the trace's stop reason is left to the
+  // caller, which knows which iterate it returns).
+  std::size_t failed_epoch = 0;
+  std::string failure;
+  const AdmmIterate<T>& iterate(bool keep_best) const { return keep_best ? best : last; }
 };
 
 // G: the Gram matrix; P = (G + Lambda)^{-1}; lambda_diag: Lambda_jj; omega > 0; U0: the start (n x k).
-// Returns the last completed epoch, or with keep_best the one of lowest Eq. 7 objective. Trace row 0
-// is the objective of W = 0 (= tr G), which the 1e-4 random start approximates. When the first
-// epoch already fails, throws aelab::Error naming it. `log` receives one line per epoch (may be empty).
+// Runs `epochs` epochs or until one fails, and returns both the last completed epoch and the one of
+// lowest Eq. 7 objective (the best is copied when it improves, O(n k)). Trace row 0 is the objective
+// of W = 0 (= tr G), which the 1e-4 random start approximates. When the first epoch already fails,
+// throws aelab::Error naming it. `log` receives one line per epoch (may be empty).
 template <typename T>
 AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma::vec& lambda_diag, double omega,
-                       arma::Mat<T> U0, std::size_t epochs, bool keep_best,
+                       arma::Mat<T> U0, std::size_t epochs,
                        const std::function<void(const std::string&)>& log = {});
 
 }  // namespace aelab
