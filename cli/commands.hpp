@@ -12,6 +12,7 @@ int command_bench(const Arguments& args);
 int command_split(const Arguments& args);
 int command_data(const Arguments& args);
 int command_synth(const Arguments& args);
+int command_eval(const Arguments& args);
 int command_run(const Arguments& args);
 int command_plot(const Arguments& args);
 

@@ -21,6 +21,7 @@ const std::map<std::string, Command>& commands() {
       {"bench", {command_bench, "run a benchmark suite and print its figures"}},
       {"split", {command_split, "split a raw data file into a vae_cf folder (bit-exact Mult-VAE protocol)"}},
       {"data", {command_data, "inspect a raw data file; list the data formats"}},
+      {"eval", {command_eval, "train a solver on a split folder and evaluate the held-out users"}},
       {"synth", {command_synth, "write seeded synthetic interactions as a MovieLens ratings.csv"}},
       {"run", {command_run, "run an experiment config: sweeps, selection, results, plots (docs/CONFIG.md)"}},
       {"plot", {command_plot, "draw the plots of a results folder (gnuplot scripts, SVG, PNG)"}},

@@ -20,6 +20,16 @@ void dsyevr_(const char* jobz, const char* range, const char* uplo, const int* n
              const double* vl, const double* vu, const int* il, const int* iu, const double* abstol, int* m,
              double* w, double* z, const int* ldz, int* isuppz, double* work, const int* lwork, int* iwork,
              const int* liwork, int* info);
+// Triangular matrix times / solve with many right-hand sides (BLAS 3): B <- alpha op(A) B or
+// B <- alpha op(A)^{-1} B (side 'L'); the exact solver's products with the Cholesky factor of G + Lambda.
+void strmm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const float* alpha, const float* a, const int* lda, float* b, const int* ldb);
+void dtrmm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const double* alpha, const double* a, const int* lda, double* b, const int* ldb);
+void strsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const float* alpha, const float* a, const int* lda, float* b, const int* ldb);
+void dtrsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m, const int* n,
+            const double* alpha, const double* a, const int* lda, double* b, const int* ldb);
 void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
 char* openblas_get_config(void);
@@ -54,6 +64,27 @@ inline void syevr(char jobz, char range, char uplo, int n, double* a, int lda, d
 }
 
 }  // namespace aelab::lapack
+
+namespace aelab::blas {
+
+inline void trmm(char side, char uplo, char transa, char diag, int m, int n, float alpha, const float* a, int lda,
+                 float* b, int ldb) {
+  strmm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trmm(char side, char uplo, char transa, char diag, int m, int n, double alpha, const double* a, int lda,
+                 double* b, int ldb) {
+  dtrmm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trsm(char side, char uplo, char transa, char diag, int m, int n, float alpha, const float* a, int lda,
+                 float* b, int ldb) {
+  strsm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+inline void trsm(char side, char uplo, char transa, char diag, int m, int n, double alpha, const double* a, int lda,
+                 double* b, int ldb) {
+  dtrsm_(&side, &uplo, &transa, &diag, &m, &n, &alpha, a, &lda, b, &ldb);
+}
+
+}  // namespace aelab::blas
 
 namespace aelab {
 

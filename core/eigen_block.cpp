@@ -34,19 +34,28 @@ struct BlockPlan {
   std::size_t basis(std::size_t active_want) const { return active_want + guard + expand; }
 };
 
+// Block size, guard and expansion, tuned by measurement on synthetic Gram-type eigen-matrices
+// (bench/bench_data.hpp, n = 2,000 and 5,000, k = 1 ... 1,000, tolerance 1e-10; see choose_eigen_method):
+//  - s = 32 for up to ~160 wanted pairs: a product with 32 columns costs little more than one pass over
+//    M (memory-bound), and a first block 2-3x wider than the wanted set converges in far fewer passes
+//    (k = 10: 9 products of 32 columns against 29 of 16); s = 64 up to ~700 and 96 beyond, where
+//    products are compute-bound and wider blocks only add vectors (k = 500: 2,816 vectors at s = 64,
+//    4,096 at s = 128);
+//  - guard: Ritz vectors kept beyond the wanted ones, max(s, want / 4);
+//  - expansion per cycle: 2s for small sets (fewest vectors), 5s otherwise (k = 100: 5 restarts and
+//    928 vectors against 14 restarts and 1,024 vectors at 2s; larger expansions cost more
+//    orthogonalisation than they save).
 BlockPlan make_plan(std::size_t n, std::size_t want, const EigenOptions& options) {
   BlockPlan plan;
-  // Products are memory-bound below ~32 columns (one pass over M costs about the same for 1 or 32
-  // vectors), and gemm reaches its peak by ~128 columns; larger blocks slow Krylov convergence.
   std::size_t s = options.block_size;
-  if (s == 0) s = std::clamp<std::size_t>((want + 3) / 4, 16, 96);
+  if (s == 0) s = want <= 160 ? 32 : (want <= 700 ? 64 : 96);
   s = std::min(s, std::max<std::size_t>(1, n / 4));
   plan.block = s;
   plan.guard = std::max(s, want / 4);
   if (options.basis_size > want + plan.guard) {
     plan.expand = std::max(2 * s, (options.basis_size - want - plan.guard) / s * s);
   } else {
-    plan.expand = std::max<std::size_t>(2, (want / 2 + s - 1) / s) * s;
+    plan.expand = (want <= 40 ? 2 : 5) * s;
   }
   return plan;
 }
@@ -72,7 +81,8 @@ arma::Mat<T> project_out(arma::Mat<T>& W, const arma::Mat<T>& B) {
 }
 
 // Makes W (n x s) orthonormal and orthogonal to the columns of `basis` and `locked` (each with
-// orthonormal columns, possibly empty): two block Gram-Schmidt passes ("twice is enough"), then a
+// orthonormal columns, possibly empty): two block Gram-Schmidt passes ("twice is enough"; one against
+// the locked vectors, see below), then a
 // Householder QR inside the block. If the block was badly conditioned the QR loses orthogonality to
 // the basis (about eps * cond), so one more pass and QR follow. A direction that numerically vanishes
 // means the Krylov space became invariant; it is replaced by a random one so the block keeps its
@@ -88,11 +98,13 @@ arma::Mat<T> orthonormalize(arma::Mat<T>& W, const arma::Mat<T>& basis, const ar
   arma::Mat<T> first;
   if (basis.n_cols > 0) first = project_out(W, basis);
   if (locked.n_cols > 0) project_out(W, locked);
+  // The locked vectors are eigenvectors to the tolerance, so M q has components of the order of
+  // their residuals along them: one pass against them is enough in the first round; the basis gets two.
   int passes = 1;
   for (int round = 0; round < 6; ++round) {
     for (int pass = 0; pass < passes; ++pass) {
       if (basis.n_cols > 0) project_out(W, basis);
-      if (locked.n_cols > 0) project_out(W, locked);
+      if (locked.n_cols > 0 && round > 0) project_out(W, locked);
     }
     arma::Mat<T> Q, R;
     if (!arma::qr_econ(Q, R, W)) throw Error("block eigensolver: QR factorisation failed");

@@ -113,7 +113,7 @@ class ShrinkageProjection {
 
   void fit_finite_ranks(const SweepPlan& plan, const arma::Mat<T>& C) {
     const std::uint64_t k_max = plan.k_max;
-    // Workspace 1/1: G + Lambda -> eigen-matrix (in place) -> destroyed by the eigensolver -> G again.
+    // The workspace (the second n x n matrix): G + Lambda -> eigen-matrix (in place) -> eigensolver.
     Timer stage;
     arma::Mat<T> work;
     ctx_.linalg.gram_into(work);
@@ -128,6 +128,7 @@ class ShrinkageProjection {
     options.tolerance = params_.real("eigen_tolerance");
     stage.restart();
     const TopEigenpairs<T> eig = top_eigenpairs(work, k_max, options);
+    work.reset();
     seconds_["eigen"] = stage.seconds();
     ctx_.info(solver_name() + ": top " + std::to_string(k_max) + " eigenvectors by " + eig.method + " in " +
               std::to_string(eig.seconds) + " s");
@@ -141,13 +142,13 @@ class ShrinkageProjection {
     SV.reset();
     seconds_["factors"] = stage.seconds();
 
-    // Eq. 7 needs G U: rebuild G in the workspace, one n^2 k product, then free the workspace.
+    // Eq. 7 needs G U. With M V = V Theta (the eigenpairs) and C S V = V - U (the factor step):
+    //   G_L V = M V + 2 S V - S C S V = V Theta + S V + S U,  G U = G_L U - Lambda U = G_L V - S V - Lambda U,
+    // so G U = V Theta + (S - Lambda) U: O(n k), no Gram copy and no n^2 k product; exact up to the
+    // eigen residual M V - V Theta (below the tolerance). For S = Lambda it is G C G V = V Theta.
     stage.restart();
-    ctx_.linalg.gram_into(work);
-    seconds_["gram"] = seconds_["gram"].get<double>() + stage.seconds();
-    stage.restart();
-    const arma::Mat<T> GU = work * U;
-    work.reset();
+    arma::Mat<T> GU = V * arma::diagmat(eig.values);
+    GU += U.each_col() % arma::conv_to<arma::Col<T>>::from(s_ - lambda_);
     double objective_seconds = stage.seconds();
 
     for (std::uint64_t k : plan.finite) {

@@ -8,7 +8,8 @@
 // This file runs it for a whole rank sweep with one inverse (shared through LinalgCache) and one
 // eigendecomposition at the largest rank (the eigenvectors are nested: V_k = first k columns, and
 // U_k = W_S V_k = first k columns of U), within two n x n matrices: C and one workspace that holds
-// G + Lambda, then the eigen-matrix (formed in place, O(n^2)), then G again for the objectives.
+// G + Lambda, then the eigen-matrix (formed in place, O(n^2)) for the eigensolver. The Eq. 7
+// objectives need G U, which follows from the eigenpairs in O(n k) (see shrinkage_projection.cpp).
 #include <string>
 #include <vector>
 

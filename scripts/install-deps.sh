@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages aelab needs, only those missing (run as root on Debian 12).
 set -euo pipefail
-packages=(g++ cmake make pkg-config libarmadillo-dev libopenblas-dev libarpack2-dev nlohmann-json3-dev
+packages=(g++ cmake make pkg-config libarmadillo-dev libopenblas-dev libarpack2-dev liblbfgs-dev nlohmann-json3-dev
           doctest-dev libssl-dev gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do

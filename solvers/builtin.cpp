@@ -8,6 +8,8 @@ void register_builtin_solvers(Registry& registry) {
   registry.add(make_closed_form_approx_solver());
   registry.add(make_zero_diagonal_solver());
   registry.add(make_admm_solver());
+  registry.add(make_exact_solver());
+  registry.add(make_mlp_solver());
 }
 
 Registry builtin_registry() {

@@ -108,6 +108,16 @@ TEST_CASE("SPEC 2.0: stacking identity and the O(n^2) forms of W_S^T G_L W_S, G_
     shrunk_gram_in_place(formed_f, arma::fmat(arma::conv_to<arma::fmat>::from(P.C)), s);
     CHECK(rel_diff(arma::conv_to<arma::mat>::from(formed_f), WS.t() * P.GL * WS) < 1e-4);
   }
+  // The objective's shortcut: with M V = V Theta (top-k eigenpairs of M = W_S^T G_L W_S) and
+  // U = W_S V, G U = V Theta + (S - Lambda) U.
+  for (const arma::vec& s : {D, P.Lambda}) {
+    arma::vec theta;
+    arma::mat Q;
+    REQUIRE(arma::eig_sym(theta, Q, arma::mat(arma::symmatu(P.GL - 2 * arma::diagmat(s) + arma::diagmat(s) * P.C * arma::diagmat(s)))));
+    const arma::mat V = Q.tail_cols(7);
+    const arma::mat U = V - P.C * arma::diagmat(s) * V;
+    CHECK(rel_diff(V * arma::diagmat(theta.tail(7)) + arma::diagmat(s - P.Lambda) * U, P.G * U) < 1e-10);
+  }
   // SPEC 2.1 step 2: G C G = G - Lambda + Lambda C Lambda = W*^T G_L W*.
   arma::mat formed = P.GL;
   shrunk_gram_in_place(formed, P.C, P.Lambda);
@@ -169,8 +179,8 @@ TEST_CASE("Algorithm 1 equals the explicit rank-k SVD of the stacked Z B^, and B
   CHECK(full.model->diagnostics()["objective"].get<double>() == doctest::Approx(P.eq7(Bh)).epsilon(1e-10));
 }
 
-TEST_CASE("Algorithm 1 and the unconstrained closed form through the block eigensolver (n = 320)") {
-  const Problem P(700, 320, 0.04, 21, 2.0, 0.25);
+TEST_CASE("Algorithm 1 and the unconstrained closed form through the block eigensolver (n = 500)") {
+  const Problem P(1000, 500, 0.03, 21, 2.0, 0.25);
   LinalgCache cache(P.X_csr);
   const arma::mat Bh = [&] { arma::mat B = P.C; edlae_full_rank_in_place(B); return B; }();
   const arma::mat ZB = P.Z() * Bh;
@@ -212,6 +222,41 @@ TEST_CASE("full-rank zero-diagonal EDLAE (closed_form_approx at full): exact zer
       CHECK(P.eq7(f.W + E) > P.eq7(f.W));
     }
   }
+}
+
+TEST_CASE("closed_form_approx at full rank is exactly the zero_diagonal full-rank model (B^)") {
+  const Problem P(70, 35, 0.2, 22, 5.0, 0.33);
+  for (Dtype dtype : {Dtype::float64, Dtype::float32}) {
+    LinalgCache cache(P.X_csr);
+    const Fitted red = fit("closed_form_approx", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}}, dtype);
+    const Fitted green = fit("zero_diagonal", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}}, dtype);
+    CHECK(arma::approx_equal(red.W, green.W, "absdiff", 0.0));
+    CHECK(cache.stats().inversions == 1);
+  }
+}
+
+TEST_CASE("the memory guard refuses a fit that cannot fit, naming the estimate and what is available") {
+  // 2,000,000 items and a handful of users: the sparse data is tiny, two dense n x n matrices (32 TB) are not.
+  const std::size_t n = 2000000;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  for (std::uint32_t u = 0; u < 20; ++u) pairs.emplace_back(u, u * 7919u % n);
+  const BinaryCsr X = BinaryCsr::from_pairs(20, n, pairs);
+  LinalgCache cache(X);
+  const Registry registry = builtin_registry();
+  for (const char* solver : {"closed_form_approx", "unconstrained"}) {
+    for (const char* rank : {"full", "100"}) {
+      CAPTURE(solver);
+      CAPTURE(rank);
+      FitContext ctx(cache);
+      ctx.dtype = Dtype::float32;
+      const Solver& s = registry.get(solver);
+      const ParamSet params = s.make_params({{"rank", parse_cli_value(rank)}});
+      CHECK(s.memory_estimate(n, Dtype::float32, params) >= 2 * n * n * 4);
+      CHECK_THROWS_WITH_AS(s.fit(ctx, params), doctest::Contains("not enough memory for solver"), Error);
+      CHECK_THROWS_WITH_AS(s.fit(ctx, params), doctest::Contains("GiB available"), Error);
+    }
+  }
+  CHECK(cache.stats().inversions == 0);  // refused before anything was allocated
 }
 
 TEST_CASE("unconstrained: eigen-shrinkage at p = 0, ridge at full rank, minimal objective, beats ALS") {
@@ -350,4 +395,21 @@ TEST_CASE("shared inverse, float32, memory estimate and parameter errors") {
   CHECK_THROWS_WITH_AS(s.fit(ctx, s.make_params({{"rank", 41}})), "rank: 41 exceeds the number of items (40)", Error);
   CHECK_THROWS_WITH_AS(s.make_params({{"eigen", "lanczos"}}), doctest::Contains("eigen: expected one of"), Error);
   CHECK_THROWS_WITH_AS(s.make_params({{"p", 1}}), doctest::Contains("p: expected a number in [0, 1)"), Error);
+}
+
+TEST_CASE("aelab bench closed-form runs at a smoke-test size and rejects bad options in one line") {
+  const auto ok = test::run_aelab({"bench", "closed-form", "--sizes", "300", "--f32-sizes", "400", "--ranks", "5,40",
+                                   "--sweep", "2,5,10,20,40", "--threads", "1"});
+  CAPTURE(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.out.find("== n = 300 items, float64") != std::string::npos);
+  CHECK(ok.out.find("== n = 400 items, float32") != std::string::npos);
+  CHECK(ok.out.find("SPD inverse (potrf + potri)") != std::string::npos);
+  CHECK(ok.out.find("sweep of 5 ranks (2,5,10,20,40)") != std::string::npos);
+  const auto bad = test::run_aelab({"bench", "closed-form", "--ranks", "0"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err == "aelab: error: aelab bench closed-form: --ranks expects positive integers separated by commas, got \"0\"\n");
+  const auto bad_eigen = test::run_aelab({"bench", "closed-form", "--eigen", "qr"});
+  CHECK(bad_eigen.exit_code == 1);
+  CHECK(bad_eigen.err.find("eigen: expected one of") != std::string::npos);
 }

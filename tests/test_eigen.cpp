@@ -77,6 +77,7 @@ void check_against_eig_sym(const arma::mat& M, std::size_t k, EigenMethod method
   EigenOptions options;
   options.method = method;
   const TopEigenpairs<double> r = top_eigenpairs(work, k, options);
+  CHECK(r.method == std::string(eigen_method_name(method)));  // the forced method ran (no fallback)
   const double norm = std::max(std::abs(all.max()), std::abs(all.min()));
   REQUIRE(r.values.n_elem == k);
   REQUIRE(r.vectors.n_cols == k);
@@ -92,7 +93,7 @@ void check_against_eig_sym(const arma::mat& M, std::size_t k, EigenMethod method
 }  // namespace
 
 TEST_CASE("every method finds the top-k eigenpairs of decaying, clustered and indefinite spectra") {
-  const arma::uword n = 260;
+  const arma::uword n = 500;
   for (EigenMethod method : {EigenMethod::arpack, EigenMethod::block, EigenMethod::dense}) {
     check_against_eig_sym(with_spectrum(decaying(n), 1), 1, method, false);
     check_against_eig_sym(with_spectrum(decaying(n), 2), 20, method, false);
@@ -120,7 +121,7 @@ TEST_CASE("a degenerate eigenvalue at the cut-off: eigenpairs exact, gap zero") 
 }
 
 TEST_CASE("eigenvectors are nested: the top-k subspace of a larger call contains the smaller one") {
-  const arma::mat M = with_spectrum(decaying(300), 7);
+  const arma::mat M = with_spectrum(decaying(500), 7);
   for (EigenMethod method : {EigenMethod::arpack, EigenMethod::block, EigenMethod::dense}) {
     const std::string method_name = eigen_method_name(method);
   CAPTURE(method_name);
@@ -129,6 +130,8 @@ TEST_CASE("eigenvectors are nested: the top-k subspace of a larger call contains
     arma::mat a = M, b = M;
     const auto small = top_eigenpairs(a, 10, options);
     const auto large = top_eigenpairs(b, 45, options);
+    CHECK(small.method == method_name);
+    CHECK(large.method == method_name);
     const arma::mat outside = small.vectors - large.vectors * (large.vectors.t() * small.vectors);
     CHECK(arma::norm(outside, 2) < 1e-8);
     CHECK(arma::norm(small.values - large.values.head(10), "inf") < 1e-9 * 100);
@@ -172,9 +175,34 @@ TEST_CASE("the block method reports its work and converges on a large cluster") 
   CHECK(max_residual(M, r) <= 1e-9 * 100);
 }
 
+TEST_CASE("a rank-deficient matrix: pairs beyond the rank are zero eigenpairs with small residuals") {
+  // 20 nonzero eigenvalues, 480 zeros: the Krylov space becomes invariant and must be refilled.
+  arma::vec s(500, arma::fill::zeros);
+  s.head(20) = decaying(20);
+  const arma::mat M = with_spectrum(s, 13);
+  for (EigenMethod method : {EigenMethod::block, EigenMethod::dense}) {
+    const std::string method_name = eigen_method_name(method);
+    CAPTURE(method_name);
+    arma::mat work = M;
+    EigenOptions options;
+    options.method = method;
+    const auto r = top_eigenpairs(work, 30, options);
+    CHECK(r.method == method_name);
+    CHECK(arma::norm(r.values.head(20) - s.head(20), "inf") < 1e-9 * s.max());
+    CHECK(arma::abs(r.values.tail(10)).max() < 1e-9 * s.max());
+    CHECK(std::abs(r.next_value) < 1e-9 * s.max());
+    CHECK(arma::norm(r.vectors.t() * r.vectors - arma::eye(30, 30), "inf") < 1e-9);
+    CHECK(max_residual(M, r) < 1e-9 * s.max());
+  }
+}
+
 TEST_CASE("automatic choice, forced fallbacks and argument errors") {
   CHECK(choose_eigen_method(100, 5) == EigenMethod::dense);
   CHECK(choose_eigen_method(10000, 9000) == EigenMethod::dense);
+  CHECK(choose_eigen_method(10000, 1) == EigenMethod::arpack);
+  CHECK(choose_eigen_method(10000, 100) == EigenMethod::block);
+  CHECK(choose_eigen_method(10000, 1000) == EigenMethod::block);
+  CHECK(choose_eigen_method(2000, 300) == EigenMethod::dense);
   CHECK(parse_eigen_method("block") == EigenMethod::block);
   CHECK_THROWS_WITH_AS(parse_eigen_method("lanczos"), doctest::Contains("expected one of"), Error);
   arma::mat M = with_spectrum(decaying(30), 10);

@@ -1,0 +1,251 @@
+// `aelab bench closed-form`: the cost of Algorithm 1 (closed_form_approx) against its floor, the SPD
+// inverse (SPEC 7), on synthetic training matrices. Per size and precision:
+// Gram time, inverse time (in-place potrf + potri on G + Lambda), Algorithm 1 total for each rank
+// with its stages, the ratio total / inverse, the eigensolver that ran and the peak RSS of the fit;
+// (data: core/synthetic.hpp, latent topics with Zipf item popularity, every row a binary interaction)
+// then a rank sweep served by one eigendecomposition against a single fit at its largest rank.
+// Targets (issue 3, on a quiet 2-core machine): ratio <= 1.25 for k <= 1,000 at n = 10,000;
+// sweep <= 1.3 x single rank.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "bench/suites.hpp"
+#include "cli/args.hpp"
+#include "core/blas.hpp"
+#include "core/dense_linalg.hpp"
+#include "core/error.hpp"
+#include "core/linalg_cache.hpp"
+#include "core/memory.hpp"
+#include "core/synthetic.hpp"
+#include "core/timer.hpp"
+#include "solvers/builtin.hpp"
+
+namespace aelab::bench {
+
+namespace {
+
+std::vector<std::size_t> parse_list(const std::string& text, const std::string& option) {
+  std::vector<std::size_t> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      std::size_t used = 0;
+      const long long v = std::stoll(item, &used);
+      if (used != item.size() || v < 1) throw std::invalid_argument(item);
+      out.push_back(static_cast<std::size_t>(v));
+    } catch (const std::exception&) {
+      throw Error("aelab bench closed-form: --" + option + " expects positive integers separated by commas, got \"" + text + "\"");
+    }
+  }
+  return out;
+}
+
+// Every row of the seeded generator as a binary interaction (an item that never appears is an empty
+// column; lambda > 0 keeps G + Lambda positive definite).
+BinaryCsr synthetic_training_matrix(std::size_t users, std::size_t items, double per_user, std::uint64_t seed) {
+  SyntheticSpec spec;
+  spec.users = users;
+  spec.items = items;
+  spec.mean_items_per_user = per_user;
+  spec.seed = seed;
+  const RawInteractions raw = generate_synthetic(spec);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(raw.n_rows());
+  for (std::size_t r = 0; r < raw.n_rows(); ++r) pairs[r] = {raw.user[r], raw.item[r]};
+  return BinaryCsr::from_pairs(raw.users.size(), std::max<std::size_t>(items, raw.items.size()), std::move(pairs));
+}
+
+std::string seconds_text(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", s);
+  return text;
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.insert(0, width - s.size(), ' ');
+  return s;
+}
+
+struct Settings {
+  double lambda = 100, p = 0.25;
+  std::size_t users_per_item = 10;
+  double items_per_user = 40;
+  std::string eigen = "auto";
+  std::vector<std::size_t> ranks, sweep;
+  bool keep_gram = true;
+};
+
+// Peak RSS of the process while `work` runs (VmHWM reset before; process-wide if reset is refused).
+template <typename F>
+std::size_t peak_during(F&& work) {
+  reset_peak_rss();
+  work();
+  return peak_rss_bytes();
+}
+
+template <typename T>
+void run_size(std::size_t n, const Settings& settings) {
+  const Dtype dtype = dtype_of<T>();
+  Timer timer;
+  const BinaryCsr X = synthetic_training_matrix(settings.users_per_item * n, n, settings.items_per_user, 20240 + n);
+  std::cout << "\n== n = " << n << " items, " << dtype_name(dtype) << ": " << X.n_rows() << " users, " << X.nnz()
+            << " interactions (generated in " << seconds_text(timer.seconds()) << " s)\n";
+
+  // Gram, and the inverse floor on a copy of G + Lambda.
+  double gram_seconds = 0, inverse_seconds = 0;
+  std::size_t inverse_peak = 0;
+  {
+    arma::Mat<T> A;
+    timer.restart();
+    dense_gram(X, A);
+    gram_seconds = timer.seconds();
+    const arma::vec counts = arma::conv_to<arma::vec>::from(arma::Col<T>(A.diag()));
+    A.diag() += arma::conv_to<arma::Col<T>>::from(lambda_diagonal(counts, settings.lambda, settings.p));
+    inverse_peak = peak_during([&] {
+      timer.restart();
+      spd_inverse_in_place(A);
+      inverse_seconds = timer.seconds();
+    });
+  }
+  std::cout << "gram " << seconds_text(gram_seconds) << " s, SPD inverse (potrf + potri) " << seconds_text(inverse_seconds)
+            << " s, peak RSS " << format_bytes(inverse_peak) << std::endl;
+
+  const Registry registry = builtin_registry();
+  const Solver& solver = registry.get("closed_form_approx");
+  auto params_for = [&](const nlohmann::json& rank) {
+    return solver.make_params({{"rank", rank}, {"lambda", settings.lambda}, {"p", settings.p}, {"eigen", settings.eigen}});
+  };
+  // A fresh cache per fit, so each total includes its own inverse; the pristine Gram is built
+  // beforehand (once per training matrix in real use) unless --no-keep-gram.
+  auto fresh_cache = [&]() {
+    auto cache = std::make_unique<LinalgCache>(X);
+    cache->set_keep_gram(settings.keep_gram);
+    if (settings.keep_gram) cache->template pristine_gram<T>();
+    return cache;
+  };
+
+  std::cout << pad("k", 6) << pad("total s", 10) << pad("ratio", 8) << pad("inverse", 9) << pad("eig-mat", 9)
+            << pad("eigen", 9) << pad("factors", 9) << pad("object.", 9) << pad("gram", 7) << "  eigensolver"
+            << pad("peak RSS", 24) << "\n";
+  auto stage = [](const nlohmann::json& seconds, const char* name) {
+    return seconds.contains(name) ? seconds[name].get<double>() : 0.0;
+  };
+  std::map<std::size_t, double> single_seconds;
+  for (std::size_t k : settings.ranks) {
+    if (k > n) continue;
+    auto cache = fresh_cache();
+    FitContext ctx(*cache);
+    ctx.dtype = dtype;
+    std::unique_ptr<FittedModel> model;
+    double total = 0;
+    const std::size_t peak = peak_during([&] {
+      timer.restart();
+      model = solver.fit(ctx, params_for(k));
+      total = timer.seconds();
+    });
+    single_seconds[k] = total;
+    const auto& d = model->diagnostics();
+    const auto& s = d["seconds"];
+    const auto& e = d["eigen"];
+    std::ostringstream eig;
+    eig << e["method"].get<std::string>() << " it " << e["iterations"] << " prod " << e["matrix_products"];
+    const double matrices = static_cast<double>(peak) / (static_cast<double>(n) * n * sizeof(T));
+    char rss[64];
+    std::snprintf(rss, sizeof rss, "%s (%.2f n^2)", format_bytes(peak).c_str(), matrices);
+    std::cout << pad(std::to_string(k), 6) << pad(seconds_text(total), 10) << pad(seconds_text(total / inverse_seconds), 8)
+              << pad(seconds_text(stage(s, "inverse")), 9) << pad(seconds_text(stage(s, "eigen_matrix")), 9)
+              << pad(seconds_text(stage(s, "eigen")), 9) << pad(seconds_text(stage(s, "factors")), 9)
+              << pad(seconds_text(stage(s, "objective")), 9) << pad(seconds_text(stage(s, "gram")), 7) << "  "
+              << eig.str() << pad(rss, std::max<std::size_t>(24, 36 - eig.str().size())) << std::endl;
+  }
+
+  std::vector<Rank> sweep;
+  for (std::size_t k : settings.sweep)
+    if (k <= n) sweep.push_back(Rank::of(k));
+  if (sweep.size() < 2) return;
+  const std::size_t k_max = sweep.back().k;
+  if (!single_seconds.count(k_max)) {
+    auto cache = fresh_cache();
+    FitContext ctx(*cache);
+    ctx.dtype = dtype;
+    timer.restart();
+    solver.fit(ctx, params_for(k_max));
+    single_seconds[k_max] = timer.seconds();
+  }
+  auto cache = fresh_cache();
+  FitContext ctx(*cache);
+  ctx.dtype = dtype;
+  double sweep_seconds = 0;
+  std::size_t models = 0;
+  const std::size_t peak = peak_during([&] {
+    timer.restart();
+    solver.fit_ranks(ctx, params_for(nlohmann::json(k_max)), sweep,
+                     [&](const ParamSet&, std::unique_ptr<FittedModel>) { ++models; });
+    sweep_seconds = timer.seconds();
+  });
+  std::string list;
+  for (const Rank& r : sweep) list += (list.empty() ? "" : ",") + r.str();
+  std::cout << "sweep of " << models << " ranks (" << list << "): " << seconds_text(sweep_seconds) << " s = "
+            << seconds_text(sweep_seconds / single_seconds[k_max]) << " x a single fit at rank " << k_max << " ("
+            << seconds_text(single_seconds[k_max]) << " s), peak RSS " << format_bytes(peak) << std::endl;
+}
+
+int run(const Arguments& args) {
+  cli::CommandLine cl(
+      "aelab bench closed-form",
+      "Algorithm 1 (closed_form_approx) against the SPD inverse on synthetic data: Gram, inverse, total per rank,\n"
+      "ratio total / inverse, eigensolver, peak RSS, and a rank sweep against a single rank.",
+      {{"sizes", "N,N,...", "item counts in float64 (default 2000,5000,10000)"},
+       {"f32-sizes", "N,N,...", "item counts in float32 (default 20000; \"none\" to skip)"},
+       {"ranks", "K,K,...", "ranks fitted one by one (default 10,100,1000)"},
+       {"sweep", "K,K,...", "ranks of the sweep, ascending (default 10,20,50,100,200,500,1000; \"none\" to skip)"},
+       {"users-per-item", "R", "training users = R x items (default 10)"},
+       {"items-per-user", "A", "mean interactions per user (default 40)"},
+       {"lambda", "L", "lambda (default 100)"},
+       {"p", "P", "dropout probability (default 0.25)"},
+       {"eigen", "METHOD", "auto (default), arpack, block or dense"},
+       {"threads", "N", "BLAS threads (default: all cores)"},
+       {"no-keep-gram", "", "rebuild G from the sparse rows whenever needed instead of keeping a copy"}});
+  if (!cl.parse(args)) return 0;
+  Settings settings;
+  const auto sizes = parse_list(cl.value("sizes").value_or("2000,5000,10000"), "sizes");
+  const std::string f32_text = cl.value("f32-sizes").value_or("20000");
+  const auto f32_sizes = f32_text == "none" ? std::vector<std::size_t>{} : parse_list(f32_text, "f32-sizes");
+  settings.ranks = parse_list(cl.value("ranks").value_or("10,100,1000"), "ranks");
+  const std::string sweep_text = cl.value("sweep").value_or("10,20,50,100,200,500,1000");
+  if (sweep_text != "none") settings.sweep = parse_list(sweep_text, "sweep");
+  if (!std::is_sorted(settings.sweep.begin(), settings.sweep.end()))
+    throw Error("aelab bench closed-form: --sweep ranks must be ascending");
+  if (auto r = cl.integer("users-per-item")) {
+    if (*r < 1) throw Error("aelab bench closed-form: --users-per-item must be >= 1");
+    settings.users_per_item = static_cast<std::size_t>(*r);
+  }
+  if (auto a = cl.number("items-per-user")) {
+    if (!(*a >= 2)) throw Error("aelab bench closed-form: --items-per-user must be >= 2");
+    settings.items_per_user = *a;
+  }
+  if (auto l = cl.number("lambda")) settings.lambda = *l;
+  if (auto p = cl.number("p")) settings.p = *p;
+  settings.eigen = cl.value("eigen").value_or("auto");
+  settings.keep_gram = !cl.flag("no-keep-gram");
+  if (auto t = cl.integer("threads")) {
+    if (*t < 1) throw Error("aelab bench closed-form: --threads must be >= 1");
+    set_blas_threads(static_cast<int>(*t));
+  }
+  // Validate the solver parameters once, before any work.
+  builtin_registry().get("closed_form_approx").make_params({{"lambda", settings.lambda}, {"p", settings.p}, {"eigen", settings.eigen}});
+  std::cout << "closed-form: lambda " << settings.lambda << ", p " << settings.p << ", eigen " << settings.eigen
+            << ", users = " << settings.users_per_item << " x items, " << settings.items_per_user
+            << " items per user on average, Gram " << (settings.keep_gram ? "kept" : "rebuilt when needed") << "\n";
+  for (std::size_t n : sizes) run_size<double>(n, settings);
+  for (std::size_t n : f32_sizes) run_size<float>(n, settings);
+  return 0;
+}
+
+}  // namespace
+
+int run_closed_form_bench(const Arguments& args) { return run(args); }
+
+}  // namespace aelab::bench

@@ -1,0 +1,129 @@
+// `aelab bench mlp`: training throughput of the `mlp` solver (users per second per epoch, training
+// only: the per-epoch training SE and validation passes are timed separately by the trainer and left
+// out) for an [n-600-200-n] tanh autoencoder on the training matrices of ml-latest-small and
+// citeulike-a (../shared/data), float32 vs float64. --max-users and --epochs shrink it for smoke tests.
+#include <algorithm>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "bench/suites.hpp"
+#include "cli/args.hpp"
+#include "core/error.hpp"
+#include "core/linalg_cache.hpp"
+#include "core/loaders.hpp"
+#include "core/split.hpp"
+#include "core/vae_cf.hpp"
+#include "core/memory.hpp"
+#include "solvers/builtin.hpp"
+
+namespace aelab::bench {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// The training users of the reference split of each data set (docs/DATA.md: the protocol's settings
+// for ml-latest-small and citeulike-a, as pinned by tests/test_split_reference.cpp).
+BinaryCsr load_training_matrix(const std::string& name, const std::string& data_dir) {
+  LoadOptions load;
+  SplitOptions split;
+  split.min_uc = 5;
+  if (name == "ml-latest-small") {
+    load.format = "movielens-csv";
+    load.path = data_dir + "/ml-latest-small/ratings.csv";
+    split.threshold = 3.5;
+    split.heldout_users = 50;
+  } else if (name == "citeulike-a") {
+    load.format = "citeulike";
+    load.path = data_dir + "/citeulike-a/users.dat";
+    split.heldout_users = 500;
+  } else {
+    throw Error("aelab bench mlp: unknown data set '" + name + "' (ml-latest-small, citeulike-a)");
+  }
+  return to_split_data(make_split(load_interactions(load), split)).train;
+}
+
+std::string default_data_dir() {
+  const char* env = std::getenv("AELAB_SHARED_DATA");
+  return env ? env : "../shared/data";
+}
+
+int run(const Arguments& args) {
+  cli::CommandLine cl("aelab bench mlp",
+                      "Training throughput of the mlp solver (users per second per epoch), float32 vs float64.",
+                      {{"data", "LIST", "data sets (default ml-latest-small,citeulike-a)"},
+                       {"data-dir", "DIR", "folder holding them (default $AELAB_SHARED_DATA or ../shared/data)"},
+                       {"hidden", "LIST", "hidden widths before the rank layer (default 600)"},
+                       {"rank", "K", "width of the last hidden layer (default 200)"},
+                       {"activation", "NAME", "activation (default tanh)"},
+                       {"precision", "LIST", "precisions (default float32,float64)"},
+                       {"epochs", "N", "epochs per run; the median epoch is reported (default 3)"},
+                       {"batch-size", "B", "users per mini-batch (default 256)"},
+                       {"max-users", "M", "train on the first M users only (default: all; for smoke tests)"}});
+  if (!cl.parse(args)) return 0;
+  const auto data_sets = split_list(cl.value("data").value_or("ml-latest-small,citeulike-a"));
+  const std::string data_dir = cl.value("data-dir").value_or(default_data_dir());
+  nlohmann::json hidden = nlohmann::json::array();
+  for (const auto& w : split_list(cl.value("hidden").value_or("600"))) hidden.push_back(parse_cli_value(w));
+  const long long rank = cl.integer("rank").value_or(200);
+  const std::string activation = cl.value("activation").value_or("tanh");
+  const auto precisions = split_list(cl.value("precision").value_or("float32,float64"));
+  const long long epochs = cl.integer("epochs").value_or(3);
+  const long long batch_size = cl.integer("batch-size").value_or(256);
+  const long long max_users = cl.integer("max-users").value_or(0);
+
+  const Registry registry = builtin_registry();
+  const Solver& solver = registry.get("mlp");
+  std::string layers = "n";
+  for (const auto& w : hidden) layers += "-" + w.dump();
+  std::cout << "mlp training throughput: [" << layers << "-" << rank << "-n] " << activation
+            << ", batch " << batch_size << ", " << epochs << " epoch(s) (median epoch reported; training only)\n";
+  std::cout << std::left << std::setw(18) << "data" << std::setw(10) << "precision" << std::right << std::setw(8)
+            << "users" << std::setw(8) << "items" << std::setw(10) << "nnz" << std::setw(12) << "s/epoch"
+            << std::setw(14) << "users/s" << std::setw(12) << "peak RSS" << "\n";
+  for (const auto& name : data_sets) {
+    BinaryCsr X = load_training_matrix(name, data_dir);
+    if (max_users > 0 && static_cast<std::size_t>(max_users) < X.n_rows()) X = X.slice_rows(0, static_cast<std::size_t>(max_users));
+    for (const auto& precision : precisions) {
+      ParamSet params;
+      try {
+        params = solver.make_params({{"rank", rank},
+                                     {"hidden", hidden},
+                                     {"activation", activation},
+                                     {"precision", precision},
+                                     {"epochs", epochs},
+                                     {"batch_size", batch_size}});
+      } catch (const Error& e) {
+        throw Error(std::string("aelab bench mlp: mlp parameter ") + e.what());
+      }
+      LinalgCache cache(X);
+      FitContext ctx(cache);
+      reset_peak_rss();
+      const auto model = solver.fit(ctx, params);
+      std::vector<double> seconds;
+      for (const auto& entry : model->diagnostics()["trace"]) seconds.push_back(entry["train_seconds"].get<double>());
+      std::sort(seconds.begin(), seconds.end());
+      const double median = seconds[seconds.size() / 2];
+      std::cout << std::left << std::setw(18) << name << std::setw(10) << precision << std::right << std::setw(8)
+                << X.n_rows() << std::setw(8) << X.n_cols() << std::setw(10) << X.nnz() << std::setw(12)
+                << std::setprecision(3) << std::fixed << median << std::setw(14) << std::setprecision(0)
+                << static_cast<double>(X.n_rows()) / median << std::setw(12) << format_bytes(peak_rss_bytes()) << "\n"
+                << std::defaultfloat;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int bench_mlp(const Arguments& args) { return run(args); }
+
+}  // namespace aelab::bench

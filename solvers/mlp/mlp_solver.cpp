@@ -1,0 +1,164 @@
+// `mlp`: the nonlinear autoencoder of SPEC 2.6 as a recommender and as the subject of the Proposition
+// experiment (experiments/proposition.hpp). Architecture n -> hidden... -> rank -> n (linear output),
+// trained by mini-batch Adam on the squared error (see solvers/mlp/trainer.hpp for the objective).
+//
+// Precision: the `precision` parameter, float32 by default, not FitContext::dtype. The context's
+// dtype (float64 by default) governs the linear solvers, whose closed forms and inverses lose
+// accuracy in single precision; stochastic training is limited by the optimiser long before float32
+// rounding matters, and float32 doubles the gemm rate (SPEC 7.1). float64 is available for gradient
+// checks and for measuring training error against the Proposition's bound to 1e-6.
+//
+// Output bias: off by default. With it f(X) = H W^T + 1 c^T has rank <= k + 1, so the Proposition's
+// bound becomes that of rank k + 1, SE >= sum_{i>k+1} s_i(X)^2.
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/linalg_cache.hpp"
+#include "core/memory.hpp"
+#include "core/timer.hpp"
+#include "solvers/builtin.hpp"
+#include "solvers/mlp/trainer.hpp"
+
+namespace aelab {
+
+namespace {
+
+using mlp::MlpArchitecture;
+
+ParamSpec spec(std::string name, ParamType type, nlohmann::json default_value, std::string doc) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.default_value = std::move(default_value);
+  s.doc = std::move(doc);
+  return s;
+}
+
+ParamSpec ranged(ParamSpec s, double min, double max, bool min_inclusive = true, bool max_inclusive = true) {
+  s.min = min;
+  s.max = max;
+  s.min_inclusive = min_inclusive;
+  s.max_inclusive = max_inclusive;
+  return s;
+}
+
+ParamSpec choice(ParamSpec s, std::vector<std::string> choices) {
+  s.choices = std::move(choices);
+  return s;
+}
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+MlpArchitecture architecture_of(std::size_t n_items, const ParamSet& params) {
+  MlpArchitecture a;
+  a.n_items = n_items;
+  for (std::int64_t w : params.integer_list("hidden")) a.hidden.push_back(static_cast<std::size_t>(w));
+  const Rank rank = params.rank("rank");
+  a.rank = rank.resolve(n_items);
+  if (a.rank > n_items)
+    throw Error("mlp: rank " + rank.str() + " exceeds the number of items (" + std::to_string(n_items) + ")");
+  a.activation = mlp::parse_activation(params.string("activation"));
+  a.output_bias = params.boolean("output_bias");
+  return a;
+}
+
+mlp::MlpTrainingOptions training_options_of(const ParamSet& params) {
+  mlp::MlpTrainingOptions o;
+  o.adam.lr = params.real("lr");
+  o.adam.beta1 = params.real("beta1");
+  o.adam.beta2 = params.real("beta2");
+  o.adam.eps = params.real("eps");
+  o.lr_decay = params.real("lr_decay");
+  o.batch_size = static_cast<std::size_t>(params.integer("batch_size"));
+  o.epochs = static_cast<std::size_t>(params.integer("epochs"));
+  o.seed = static_cast<std::uint64_t>(params.integer("seed"));
+  o.weight_decay = params.real("weight_decay");
+  o.dropout = params.real("dropout");
+  o.patience = static_cast<std::size_t>(params.integer("patience"));
+  o.converge_tol = params.real("converge_tol");
+  o.converge_window = static_cast<std::size_t>(params.integer("converge_window"));
+  return o;
+}
+
+template <typename T>
+std::unique_ptr<FittedModel> fit_in(FitContext& ctx, const ParamSet& params, const MlpArchitecture& architecture) {
+  const mlp::MlpTrainingOptions options = training_options_of(params);
+  auto model = std::make_unique<mlp::MlpModel<T>>(
+      mlp::MlpNetwork<T>(architecture, mlp::seed_stream(options.seed, 0)));
+  nlohmann::json diagnostics = mlp::train_mlp(*model, ctx.train(), options, ctx.validation, ctx.log);
+  diagnostics["precision"] = dtype_name(dtype_of<T>());
+  diagnostics["parameters"] = architecture.parameter_count();
+  diagnostics["layer_widths"] = architecture.widths();
+  model->diagnostics() = std::move(diagnostics);
+  return model;
+}
+
+class MlpSolver : public Solver {
+ public:
+  std::string name() const override { return "mlp"; }
+  std::string description() const override {
+    return "nonlinear MLP autoencoder n -> hidden -> rank -> n (linear output), mini-batch Adam on the squared error";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {
+        spec("rank", ParamType::rank, 100, "width k of the last hidden layer"),
+        ranged(spec("hidden", ParamType::integer_list, nlohmann::json::array(),
+                    "widths of the hidden layers before the rank layer ([] : n -> rank -> n)"),
+               1, inf),
+        choice(spec("activation", ParamType::string, "tanh", "activation of every hidden layer"), mlp::activation_names()),
+        spec("output_bias", ParamType::boolean, false, "bias on the linear output layer (raises the Proposition's bound to rank k+1)"),
+        ranged(spec("weight_decay", ParamType::real, 0.0, "L2 on all weights, sum_l ||W_l||^2, on the scale of lambda"), 0, inf),
+        ranged(spec("dropout", ParamType::real, 0.0, "input dropout probability (denoising; kept entries scaled by 1/(1-p))"), 0, 1,
+               true, false),
+        ranged(spec("lr", ParamType::real, 1e-3, "Adam learning rate"), 0, inf, false),
+        ranged(spec("beta1", ParamType::real, 0.9, "Adam first-moment decay"), 0, 1, true, false),
+        ranged(spec("beta2", ParamType::real, 0.999, "Adam second-moment decay"), 0, 1, true, false),
+        ranged(spec("eps", ParamType::real, 1e-8, "Adam epsilon"), 0, inf, false),
+        ranged(spec("lr_decay", ParamType::real, 1.0, "learning-rate factor applied after every epoch"), 0, 1, false),
+        ranged(spec("batch_size", ParamType::integer, 256, "users per mini-batch"), 1, inf),
+        ranged(spec("epochs", ParamType::integer, 100, "training epochs (at most)"), 1, inf),
+        ranged(spec("seed", ParamType::integer, 1, "initial weights, user order and dropout masks"), 0, 9.0e15),
+        choice(spec("precision", ParamType::string, "float32", "precision of training and scoring (not the context dtype)"),
+               {"float32", "float64"}),
+        ranged(spec("patience", ParamType::integer, 0,
+                    "early stopping: epochs without a better validation nDCG@100 (0: off); restores the best epoch"),
+               0, inf),
+        ranged(spec("converge_tol", ParamType::real, 0.0,
+                    "stop when the training SE fell by less than this fraction over converge_window epochs (0: off)"),
+               0, inf),
+        ranged(spec("converge_window", ParamType::integer, 10, "epochs over which converge_tol is measured"), 1, inf),
+    };
+  }
+
+  std::unique_ptr<FittedModel> fit(FitContext& ctx, const ParamSet& params) const override {
+    Timer timer;
+    const std::size_t n = ctx.train().n_cols();
+    const MlpArchitecture architecture = architecture_of(n, params);
+    const Dtype precision = parse_dtype(params.string("precision"));
+    ensure_memory(memory_estimate(n, precision, params), "mlp " + params.str(), ctx.force_memory);
+    std::unique_ptr<FittedModel> model = precision == Dtype::float32 ? fit_in<float>(ctx, params, architecture)
+                                                                     : fit_in<double>(ctx, params, architecture);
+    model->diagnostics()["seconds"]["total"] = timer.seconds();
+    return model;
+  }
+
+  // Parameters, gradients and the two Adam moments (plus a best-epoch copy with patience), the
+  // activations of a mini-batch forward and backward pass, and the scoring batches of the per-epoch
+  // training SE (64 MiB of double scores) and validation metrics (256 MiB, core/metrics).
+  std::size_t memory_estimate(std::size_t n_items, Dtype, const ParamSet& params) const override {
+    const MlpArchitecture a = architecture_of(n_items, params);
+    const std::size_t bytes = params.string("precision") == "float32" ? 4 : 8;
+    const std::size_t copies = 4 + (params.integer("patience") > 0 ? 1 : 0);
+    std::size_t widths = 0;
+    for (std::size_t w : a.widths()) widths += w;
+    const std::size_t batch = static_cast<std::size_t>(params.integer("batch_size"));
+    const std::size_t scoring = (std::size_t(64) << 20) * 3 / 2 + (std::size_t(256) << 20) * 3 / 2;
+    return copies * a.parameter_count() * bytes + 3 * batch * (widths + n_items) * bytes + scoring;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Solver> make_mlp_solver() { return std::make_unique<MlpSolver>(); }
+
+}  // namespace aelab

@@ -1,0 +1,160 @@
+// The `mlp` solver: analytic gradients against finite differences for every layer type and
+// activation, seeded reproducibility, best-epoch restore, and the batched training error.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "core/linalg_cache.hpp"
+#include "core/metrics.hpp"
+#include "core/reconstruction_error.hpp"
+#include "solvers/builtin.hpp"
+#include "solvers/mlp/mlp_model.hpp"
+#include "solvers/mlp/network.hpp"
+#include "solvers/mlp/sparse_batch.hpp"
+#include "tests/test_support.hpp"
+
+using namespace aelab;
+using namespace aelab::mlp;
+
+namespace {
+
+// Central differences of the objective over every entry of one parameter matrix, against the
+// analytic gradient: ||fd - g|| / max(||fd||, ||g||).
+double relative_gradient_error(MlpNetwork<double>& net, arma::Mat<double>& parameter, const arma::Mat<double>& analytic,
+                               const arma::sp_mat& input, const arma::sp_mat& target, double se_scale, double decay) {
+  const double h = 1e-6;
+  Layers<double> scratch;
+  MlpWorkspace<double> ws;
+  arma::mat numeric(arma::size(parameter));
+  for (arma::uword i = 0; i < parameter.n_elem; ++i) {
+    const double saved = parameter(i);
+    parameter(i) = saved + h;
+    const double plus = net.gradient(input, target, se_scale, decay, scratch, ws, true);
+    parameter(i) = saved - h;
+    const double minus = net.gradient(input, target, se_scale, decay, scratch, ws, true);
+    parameter(i) = saved;
+    numeric(i) = (plus - minus) / (2 * h);
+  }
+  const double scale = std::max(arma::norm(numeric, "fro"), arma::norm(analytic, "fro"));
+  REQUIRE(scale > 1e-8);  // a zero gradient would make the comparison vacuous
+  return arma::norm(numeric - analytic, "fro") / scale;
+}
+
+struct Fitted {
+  std::unique_ptr<FittedModel> model;
+  nlohmann::json diagnostics;
+};
+
+Fitted fit_mlp(const BinaryCsr& X, const nlohmann::json& given, const HeldOutSet* validation = nullptr) {
+  const Registry registry = builtin_registry();
+  const Solver& solver = registry.get("mlp");
+  LinalgCache cache(X);
+  FitContext ctx(cache);
+  ctx.validation = validation;
+  auto model = solver.fit(ctx, solver.make_params(given));
+  nlohmann::json d = model->diagnostics();
+  return {std::move(model), d};
+}
+
+HeldOutSet random_held_out(std::size_t users, std::size_t items, unsigned seed) {
+  HeldOutSet set;
+  for (std::size_t u = 0; u < users; ++u) set.uids.push_back(1000 + u);
+  set.fold_in = test::random_binary(users, items, 0.2, seed);
+  set.held_out = test::random_binary(users, items, 0.1, seed + 1);
+  return set;
+}
+
+}  // namespace
+
+TEST_CASE("finite-difference gradient check of every layer type and activation (float64)") {
+  const BinaryCsr X = test::random_binary(9, 12, 0.35, 3);
+  const arma::sp_mat target = user_range_as_columns<double>(X, 0, X.n_rows());
+  std::mt19937_64 rng(5);
+  const arma::sp_mat input = drop_entries(target, 0.3, rng);  // the dropout path: input differs from target
+  REQUIRE(arma::accu(arma::abs(arma::mat(input - target))) > 0);
+  const double se_scale = 1.0 / 9, decay = 0.05;
+  const char* layer_names[] = {"sparse input layer", "hidden layer", "rank-k layer", "linear output layer"};
+  for (const std::string& activation : activation_names()) {
+    for (bool output_bias : {false, true}) {
+      MlpArchitecture a;
+      a.n_items = 12;
+      a.hidden = {7, 5};
+      a.rank = 3;
+      a.activation = parse_activation(activation);
+      a.output_bias = output_bias;
+      MlpNetwork<double> net(a, 42);
+      for (auto& layer : net.layers())  // non-zero biases, so their gradients are checked in general position
+        if (!layer.bias.is_empty()) layer.bias = arma::linspace(-0.3, 0.2, layer.bias.n_elem);
+      Layers<double> analytic;
+      MlpWorkspace<double> ws;
+      net.gradient(input, target, se_scale, decay, analytic, ws);
+      REQUIRE(net.layers().size() == 4);
+      for (std::size_t l = 0; l < 4; ++l) {
+        CAPTURE(activation);
+        CAPTURE(output_bias);
+        CAPTURE(layer_names[l]);
+        CHECK(relative_gradient_error(net, net.layers()[l].weight, analytic[l].weight, input, target, se_scale, decay) < 1e-6);
+        if (!net.layers()[l].bias.is_empty()) {
+          arma::Mat<double>& bias = net.layers()[l].bias;
+          CHECK(relative_gradient_error(net, bias, analytic[l].bias, input, target, se_scale, decay) < 1e-6);
+        }
+      }
+      CHECK(net.layers().back().bias.is_empty() == !output_bias);
+    }
+  }
+}
+
+TEST_CASE("seeded runs are reproducible: same seed, same thread count, same final loss") {
+  const BinaryCsr X = test::random_binary(70, 40, 0.2, 11);
+  for (const char* precision : {"float32", "float64"}) {
+    CAPTURE(precision);
+    const nlohmann::json given = {{"rank", 4},       {"hidden", {12}}, {"activation", "relu"}, {"epochs", 6},
+                                  {"batch_size", 16}, {"dropout", 0.2}, {"lr", 0.01},           {"precision", precision}};
+    const Fitted a = fit_mlp(X, given), b = fit_mlp(X, given);
+    CHECK(a.diagnostics["training_se"].get<double>() == b.diagnostics["training_se"].get<double>());
+    CHECK(a.diagnostics["trace"].size() == 6);
+    for (std::size_t e = 0; e < 6; ++e)
+      CHECK(a.diagnostics["trace"][e]["training_se"].get<double>() == b.diagnostics["trace"][e]["training_se"].get<double>());
+    arma::mat sa, sb;
+    a.model->score(X, 0, X.n_rows(), sa);
+    b.model->score(X, 0, X.n_rows(), sb);
+    CHECK(arma::approx_equal(sa, sb, "absdiff", 0.0));
+    nlohmann::json other = given;
+    other["seed"] = 2;
+    const Fitted c = fit_mlp(X, other);
+    CHECK(c.diagnostics["training_se"].get<double>() != a.diagnostics["training_se"].get<double>());
+  }
+}
+
+TEST_CASE("early stopping restores the best validation epoch") {
+  const BinaryCsr X = test::random_binary(120, 50, 0.15, 21);
+  const HeldOutSet validation = random_held_out(30, 50, 22);
+  const nlohmann::json given = {{"rank", 5},  {"hidden", {16}}, {"epochs", 40}, {"batch_size", 32},
+                                {"lr", 0.03}, {"patience", 3},  {"precision", "float64"}};
+  const Fitted f = fit_mlp(X, given, &validation);
+  const auto& d = f.diagnostics;
+  const std::size_t best = d["best_epoch"].get<std::size_t>();
+  REQUIRE(best >= 1);
+  REQUIRE(best <= d["epochs_run"].get<std::size_t>());
+  CHECK(d["trace"][best - 1].contains("validation_ndcg@100"));
+  double best_seen = -1;
+  for (const auto& entry : d["trace"]) best_seen = std::max(best_seen, entry["validation_ndcg@100"].get<double>());
+  CHECK(d["trace"][best - 1]["validation_ndcg@100"].get<double>() == best_seen);
+  // The returned weights are those of the best epoch: same training SE and validation score.
+  CHECK(squared_error(*f.model, X) == d["trace"][best - 1]["training_se"].get<double>());
+  const auto evaluation = evaluate(*f.model, validation, {MetricSpec::parse("ndcg@100")});
+  CHECK(evaluation.summary("ndcg@100").mean == doctest::Approx(best_seen).epsilon(1e-12));
+  if (d["stopped"] == "early_stopping") CHECK(d["epochs_run"].get<std::size_t>() == best + 3);
+  CHECK_THROWS_WITH_AS(fit_mlp(X, given), doctest::Contains("needs validation users"), Error);
+}
+
+TEST_CASE("the training SE in batches equals the direct ||X - f(X)||_F^2") {
+  const BinaryCsr X = test::random_binary(53, 31, 0.25, 7);
+  const Fitted f = fit_mlp(X, {{"rank", 3}, {"hidden", {8}}, {"activation", "elu"}, {"epochs", 2}, {"output_bias", true},
+                               {"precision", "float64"}});
+  arma::mat F;
+  f.model->score(X, 0, X.n_rows(), F);
+  const double direct = arma::accu(arma::square(X.to_dense<double>().t() - F));
+  for (std::size_t batch : {1, 7, 53, 0}) CHECK(squared_error(*f.model, X, batch) == doctest::Approx(direct).epsilon(1e-12));
+  CHECK(f.diagnostics["training_se"].get<double>() == doctest::Approx(direct).epsilon(1e-12));
+}
