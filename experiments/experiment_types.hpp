@@ -38,4 +38,9 @@ int run_experiment(const ExperimentRequest& request);
 // point exists at the end (or after a dry run / a max-fits stop), 1 when fits failed.
 int run_sweep_experiment(const ExperimentRequest& request);
 
+// The "proposition" type (experiments/proposition.hpp): the shared data and output sections plus a
+// "proposition" section; --check and --dry-run validate without reading data. Exit status 1 when a
+// measured training error falls below its linear bound.
+int run_proposition_type(const ExperimentRequest& request);
+
 }  // namespace aelab

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "experiments/config.hpp"
 #include "experiments/experiment_types.hpp"
@@ -236,7 +237,18 @@ TEST_CASE("experiment types, JSON syntax errors and --set overrides") {
   request.config = valid_config();
   request.config["experiment"] = "nope";
   request.registry = &registry;
-  CHECK_THROWS_WITH_AS(run_experiment(request), "experiment: expected one of \"sweep\", got \"nope\"", Error);
+  CHECK_THROWS_WITH_AS(run_experiment(request), "experiment: expected one of \"sweep\", \"proposition\", got \"nope\"", Error);
+  // The Proposition type validates its shared sections by the same rules, before reading data.
+  request.config = valid_config();
+  request.config["experiment"] = "proposition";
+  CHECK_THROWS_WITH_AS(run_experiment(request), doctest::Contains("evaluation: unknown key (known: schema_version, name, "), Error);
+  request.config.erase("evaluation");
+  request.config.erase("selection");
+  request.config.erase("solvers");
+  request.config["output"] = {{"dir", "x"}, {"plots", json::array()}};
+  CHECK_THROWS_WITH_AS(run_experiment(request), "output.plots: unknown key (known: dir)", Error);
+  request.config["output"] = {{"dir", "x"}};
+  CHECK_THROWS_WITH_AS(run_experiment(request), "proposition: section required when \"experiment\" is \"proposition\"", Error);
   request.config["experiment"] = 3;
   CHECK_THROWS_WITH_AS(run_experiment(request), "experiment: expected a string naming the experiment type, got 3", Error);
 
@@ -345,10 +357,24 @@ TEST_CASE("every ready config in configs/ and the example of docs/CONFIG.md vali
     if (config.at("data").contains("path") &&
         !std::filesystem::exists(std::filesystem::path(configs) / config.at("data").at("path").get<std::string>()))
       config["data"]["path"] = dir.file("placeholder");
-    const ExperimentConfig c = parse_experiment_config(config, ConfigLocation{entry.path().string(), configs, "/"}, registry);
+    const ConfigLocation location{entry.path().string(), configs, "/"};
+    ++checked;
+    if (experiment_type(config) != "sweep") {
+      // Other experiment types validate through the dispatch (--check reads no data).
+      std::ostringstream out;
+      ExperimentRequest request;
+      request.config = config;
+      request.location = location;
+      request.registry = &registry;
+      request.options.check_only = true;
+      request.options.out = &out;
+      CHECK(run_experiment(request) == 0);
+      CHECK(out.str().rfind("config OK: ", 0) == 0);
+      continue;
+    }
+    const ExperimentConfig c = parse_experiment_config(config, location, registry);
     CHECK(c.n_points() > 0);
     CHECK(c.output.dir == "/results/" + c.name);
-    ++checked;
   }
   CHECK(checked >= 8);
 
