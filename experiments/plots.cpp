@@ -65,20 +65,46 @@ struct Point {
 
 struct Series {
   std::string title;
-  std::string color;          // "" : gnuplot's default sequence
+  std::string color;
   std::vector<Point> points;  // sorted by x
   bool horizontal = false;    // a solver without rank: one value across the axis
 };
 
-// The seed paper's Figure 1 colours for its four solvers, when each appears in one entry only.
-std::string figure1_color(const nlohmann::json& selection, const std::string& solver) {
-  static const std::map<std::string, std::string> colors = {
+// One colour per solver entry, the same in every plot of a folder: the seed paper's Figure 1 colours
+// (black ADMM, red Algorithm 1, green zero-diagonal, blue unconstrained) for the entry whose id is that
+// solver's name, or else for the only entry of that solver; other entries take the next colour of a
+// palette without black, red, green and blue.
+std::map<std::string, std::string> entry_colors(const nlohmann::json& selection) {
+  static const std::map<std::string, std::string> figure1 = {
       {"admm", "#000000"}, {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
-  const auto it = colors.find(solver);
-  if (it == colors.end()) return "";
-  std::size_t entries = 0;
-  for (const auto& s : selection.at("solvers")) entries += s.at("solver").get<std::string>() == solver;
-  return entries == 1 ? it->second : "";
+  static const std::vector<std::string> palette = {"#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                                                   "#7f7f7f", "#bcbd22", "#17becf", "#f0b400"};
+  std::map<std::string, std::string> colors;
+  std::set<std::string> taken;
+  const auto& solvers = selection.at("solvers");
+  for (const auto& s : solvers) {
+    const std::string id = s.at("solver_id").get<std::string>();
+    if (figure1.count(id)) {
+      colors[id] = figure1.at(id);
+      taken.insert(figure1.at(id));
+    }
+  }
+  for (const auto& s : solvers) {
+    const std::string id = s.at("solver_id").get<std::string>(), solver = s.at("solver").get<std::string>();
+    if (colors.count(id) || !figure1.count(solver) || taken.count(figure1.at(solver))) continue;
+    std::size_t entries = 0;
+    for (const auto& other : solvers) entries += other.at("solver").get<std::string>() == solver;
+    if (entries == 1) {
+      colors[id] = figure1.at(solver);
+      taken.insert(figure1.at(solver));
+    }
+  }
+  std::size_t next = 0;
+  for (const auto& s : solvers) {
+    const std::string id = s.at("solver_id").get<std::string>();
+    if (!colors.count(id)) colors[id] = palette[next++ % palette.size()];
+  }
+  return colors;
 }
 
 // The rank axis shared by every plot of a results folder.
@@ -113,10 +139,11 @@ RankAxis rank_axis(const nlohmann::json& selection) {
 template <typename Value>
 std::vector<Series> collect(const nlohmann::json& selection, const RankAxis& axis, Value value) {
   std::vector<Series> all;
+  const auto colors = entry_colors(selection);
   for (const auto& solver : selection.at("solvers")) {
     Series series;
     series.title = solver.at("solver_id").get<std::string>();
-    series.color = figure1_color(selection, solver.at("solver").get<std::string>());
+    series.color = colors.at(series.title);
     for (const auto& group : solver.at("groups")) {
       const auto& chosen = group.at("selected");
       if (chosen.is_null()) continue;

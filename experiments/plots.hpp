@@ -7,7 +7,7 @@
 //    the selected point of each rank, one line per solver with standard-error bars, log rank axis,
 //    "full" placed right of the largest finite rank (at twice it) and labelled; solvers without a
 //    rank are drawn as dashed horizontal lines; admm, closed_form_approx, zero_diagonal and
-//    unconstrained get the paper's black, red, green and blue when each has one entry;
+//    unconstrained keep the paper's black, red, green and blue (entry colours are fixed per folder);
 //  - time_vs_rank (Table 1): fit_time_vs_rank, training time of the selected points per solver;
 //  - selected_params_vs_rank: selected_<param>_vs_rank for every swept parameter other than rank;
 //  - approximation_gap (when approximation_gap.json exists, see experiments/gap_experiment.hpp):

@@ -153,7 +153,7 @@ TestResult wilcoxon_signed_rank(const std::vector<double>& a, const std::vector<
   r.n = d.size();
   if (d.empty()) {
     r.method = "normal";
-    r.statistic = r.pvalue = kNaN;
+    r.statistic = r.pvalue = r.z = kNaN;
     r.note = a.empty() ? "no pairs" : "all differences are zero";
     return r;
   }
@@ -182,7 +182,7 @@ TestResult wilcoxon_signed_rank(const std::vector<double>& a, const std::vector<
   for (std::size_t t : ties) variance -= 0.5 * double(t) * (double(t) * double(t) - 1);
   variance /= 24;
   if (!(variance > 0)) {
-    r.pvalue = kNaN;
+    r.pvalue = r.z = kNaN;
     r.note = "zero variance";
     return r;
   }

@@ -27,7 +27,7 @@ double student_t_sf(double t, double df);
 struct TestResult {
   double statistic = 0;  // t, or the Wilcoxon T = min(R+, R-)
   double pvalue = 0;     // two-sided; NaN when undefined
-  double z = 0;          // Wilcoxon normal approximation: the z statistic (0 for exact)
+  double z = 0;          // Wilcoxon normal approximation: the z statistic (0 for exact, NaN when undefined)
   std::size_t n = 0;     // pairs used (Wilcoxon: non-zero differences)
   std::string method;    // "t", "exact", "normal"
   std::string note;      // why a p-value is undefined, empty otherwise

@@ -129,6 +129,7 @@ TEST_CASE("Wilcoxon signed-rank = scipy.stats.wilcoxon (exact and normal approxi
   // Every difference zero: undefined.
   auto same = wilcoxon_signed_rank(x, x);
   CHECK(std::isnan(same.pvalue));
+  CHECK(std::isnan(same.z));
   CHECK(same.note == "all differences are zero");
 }
 
