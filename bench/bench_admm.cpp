@@ -12,17 +12,17 @@
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/synthetic.hpp"
-#include "core/timer.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::bench {
 
 namespace {
 
-// The training matrix of the benchmark: every row of the seeded synthetic generator (core/synthetic.hpp:
+// The training matrix of the benchmark: every row of the seeded synthetic generator (core/data/synthetic.hpp:
 // latent topics, Zipf item popularity, power-law user activity) as a binary interaction. Items keep
 // the generator's first-appearance indices; an item that never appears is an empty column.
 BinaryCsr synthetic_training_matrix(std::size_t users, std::size_t items, double per_user, std::uint64_t seed) {
@@ -138,7 +138,7 @@ int run_admm_bench(const Arguments& args) {
 
   Timer data_timer;
   const BinaryCsr train = synthetic_training_matrix(users, items, per_user, static_cast<std::uint64_t>(seed));
-  std::printf("data: synthetic (core/synthetic.hpp), %zu users x %zu items, %zu interactions (%.1f s to generate)\n",
+  std::printf("data: synthetic (core/data/synthetic.hpp), %zu users x %zu items, %zu interactions (%.1f s to generate)\n",
               train.n_rows(), train.n_cols(), train.nnz(), data_timer.seconds());
   std::printf("settings: dtype %s, lambda %g, p %g, omega %g, admm epochs %lld, seed %lld\n", dtype_name(dtype), lambda,
               p, omega, epochs, seed);

@@ -2,7 +2,7 @@
 // inverse (SPEC 7), on synthetic training matrices. Per size and precision:
 // Gram time, inverse time (in-place potrf + potri on G + Lambda), Algorithm 1 total for each rank
 // with its stages, the ratio total / inverse, the eigensolver that ran and the peak RSS of the fit;
-// (data: core/synthetic.hpp, latent topics with Zipf item popularity, every row a binary interaction)
+// (data: core/data/synthetic.hpp, latent topics with Zipf item popularity, every row a binary interaction)
 // then a rank sweep served by one eigendecomposition against a single fit at its largest rank.
 // Targets (issue 3, on a quiet 2-core machine): ratio <= 1.25 for k <= 1,000 at n = 10,000;
 // sweep <= 1.3 x single rank.
@@ -14,13 +14,13 @@
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
-#include "core/blas.hpp"
-#include "core/dense_linalg.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/memory.hpp"
-#include "core/synthetic.hpp"
-#include "core/timer.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/linalg/blas.hpp"
+#include "core/linalg/dense_linalg.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::bench {

@@ -9,13 +9,13 @@
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
 #include "cli/data_options.hpp"
-#include "core/error.hpp"
-#include "core/loaders.hpp"
-#include "core/memory.hpp"
-#include "core/split.hpp"
-#include "core/synthetic.hpp"
-#include "core/timer.hpp"
-#include "core/vae_cf.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab::bench {
 

@@ -10,12 +10,12 @@
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/loaders.hpp"
-#include "core/split.hpp"
-#include "core/vae_cf.hpp"
-#include "core/memory.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::bench {

@@ -15,14 +15,14 @@
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
-#include "core/error.hpp"
-#include "core/split.hpp"
-#include "core/synthetic.hpp"
-#include "core/timer.hpp"
-#include "core/vae_cf.hpp"
+#include "core/data/split.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 #include "experiments/config.hpp"
 #include "experiments/runner.hpp"
-#include "experiments/sha256.hpp"
+#include "experiments/split_digest.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::bench {

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <thread>
 
-#include "core/blas.hpp"
-#include "core/memory.hpp"
+#include "core/linalg/blas.hpp"
+#include "core/util/memory.hpp"
 
 namespace aelab::bench {
 

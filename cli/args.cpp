@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab::cli {
 

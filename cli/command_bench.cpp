@@ -3,7 +3,7 @@
 
 #include "bench/suites.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab::cli {
 

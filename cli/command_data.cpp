@@ -8,8 +8,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
-#include "core/error.hpp"
-#include "core/timer.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab::cli {
 

@@ -5,7 +5,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "experiments/config.hpp"
 #include "experiments/plots.hpp"
 

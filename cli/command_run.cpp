@@ -4,7 +4,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "experiments/experiment_types.hpp"
 #include "solvers/builtin.hpp"
 

@@ -8,9 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
-#include "core/error.hpp"
-#include "core/timer.hpp"
-#include "core/vae_cf.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab::cli {
 

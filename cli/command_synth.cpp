@@ -6,9 +6,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
-#include "core/error.hpp"
-#include "core/synthetic.hpp"
-#include "core/timer.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab::cli {
 

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab::cli {
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "cli/args.hpp"
-#include "core/loaders.hpp"
-#include "core/split.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
 
 namespace aelab::cli {
 

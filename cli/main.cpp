@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace {
 

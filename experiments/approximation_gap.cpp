@@ -6,9 +6,9 @@
 #include <set>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 #include "experiments/results.hpp"
 #include "solvers/admm/admm.hpp"
 

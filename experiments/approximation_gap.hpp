@@ -35,11 +35,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/dtype.hpp"
-#include "core/metrics.hpp"
-#include "core/params.hpp"
-#include "core/registry.hpp"
-#include "core/split_data.hpp"
+#include "core/data/split_data.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/dtype.hpp"
+#include "core/solver/params.hpp"
+#include "core/solver/registry.hpp"
 
 namespace aelab {
 

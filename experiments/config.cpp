@@ -7,12 +7,12 @@
 #include <set>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "core/synthetic.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
 #include "experiments/gap_experiment.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/point_store.hpp"
-#include "experiments/sha256.hpp"
 
 namespace aelab {
 

@@ -10,11 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/dtype.hpp"
-#include "core/loaders.hpp"
-#include "core/metrics.hpp"
-#include "core/registry.hpp"
-#include "core/split.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/dtype.hpp"
+#include "core/solver/registry.hpp"
 #include "experiments/grid.hpp"
 
 namespace aelab {

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/error.hpp"
-#include "core/loaders.hpp"
-#include "core/split.hpp"
-#include "core/synthetic.hpp"
-#include "core/timer.hpp"
-#include "core/vae_cf.hpp"
-#include "experiments/sha256.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/timer.hpp"
+#include "experiments/split_digest.hpp"
 
 namespace aelab {
 

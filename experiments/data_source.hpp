@@ -1,14 +1,14 @@
 #pragma once
 // The data of one experiment, from its config's data section: a raw file split by the protocol
-// (core/split.hpp), a vae_cf split folder (core/vae_cf.hpp) or the synthetic generator
-// (core/synthetic.hpp) followed by the protocol. Loaded once per run; everything that went in is
+// (core/data/split.hpp), a vae_cf split folder (core/data/vae_cf.hpp) or the synthetic generator
+// (core/data/synthetic.hpp) followed by the protocol. Loaded once per run; everything that went in is
 // recorded (sha256 of input and split files, sizes, the split's content digest) for the manifest.
 #include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "core/split_data.hpp"
+#include "core/data/split_data.hpp"
 #include "experiments/config.hpp"
 
 namespace aelab {

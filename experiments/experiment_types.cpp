@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "experiments/gap_experiment.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/proposition_run.hpp"

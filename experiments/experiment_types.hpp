@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/registry.hpp"
+#include "core/solver/registry.hpp"
 #include "experiments/config.hpp"
 #include "experiments/runner.hpp"
 

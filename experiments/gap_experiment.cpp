@@ -12,17 +12,18 @@
 #include <memory>
 #include <sstream>
 
-#include "core/blas.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/sha256.hpp"
-#include "core/timer.hpp"
-#include "experiments/atomic_file.hpp"
+#include "core/linalg/blas.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/timer.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/plots.hpp"
 #include "experiments/point_store.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/results.hpp"
+#include "experiments/run_lock.hpp"
 
 namespace aelab {
 

@@ -29,7 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/registry.hpp"
+#include "core/solver/registry.hpp"
 #include "experiments/approximation_gap.hpp"
 #include "experiments/config.hpp"
 #include "experiments/data_source.hpp"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "experiments/json_reader.hpp"
 
 namespace aelab {

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/params.hpp"
-#include "core/solver.hpp"
+#include "core/solver/params.hpp"
+#include "core/solver/solver.hpp"
 
 namespace aelab {
 

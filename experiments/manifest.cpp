@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "core/blas.hpp"
+#include "core/linalg/blas.hpp"
 
 #ifndef AELAB_VERSION
 #define AELAB_VERSION "unknown"

@@ -6,7 +6,7 @@
 #include <set>
 #include <tuple>
 
-#include "core/memory.hpp"
+#include "core/util/memory.hpp"
 #include "experiments/results.hpp"
 
 namespace aelab {

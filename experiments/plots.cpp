@@ -15,8 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.hpp"
-#include "experiments/atomic_file.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
+#include "experiments/gnuplot.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/results.hpp"
 
@@ -32,15 +33,6 @@ nlohmann::json read_json_file(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return parse_json_text(text.str(), path.string());
-}
-
-std::string gp_quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // A metric name as a file-name part: "ndcg@100" -> "ndcg100".
@@ -173,8 +165,8 @@ struct PlotSpec {
 
 std::string xtics(const RankAxis& axis) {
   std::string tics;
-  for (std::uint64_t k : axis.finite) tics += (tics.empty() ? "" : ", ") + gp_quote(std::to_string(k)) + " " + std::to_string(k);
-  if (axis.has_full) tics += (tics.empty() ? "" : ", ") + gp_quote("full") + " " + format_double(axis.full_x);
+  for (std::uint64_t k : axis.finite) tics += (tics.empty() ? "" : ", ") + gnuplot_quote(std::to_string(k)) + " " + std::to_string(k);
+  if (axis.has_full) tics += (tics.empty() ? "" : ", ") + gnuplot_quote("full") + " " + format_double(axis.full_x);
   return tics;
 }
 
@@ -192,12 +184,13 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
 
   std::ostringstream gp;
   gp << "# aelab plot: " << spec.title << "\n"
+     << gnuplot_output_defaults(spec.name)
      << "# Restyle freely and rerun in this folder:  gnuplot " << spec.name << ".gp\n"
      << "# Data: " << spec.name << ".dat (x = rank; \"full\" is placed at x = " << format_double(axis.full_x)
      << ", right of the largest finite rank)\n"
-     << "set title " << gp_quote(spec.title) << "\n"
+     << "set title " << gnuplot_quote(spec.title) << "\n"
      << "set xlabel \"rank k\"\n"
-     << "set ylabel " << gp_quote(spec.ylabel) << "\n"
+     << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
      << "set logscale x\n"
      << "set xrange [" << format_double(axis.low()) << ":" << format_double(axis.high()) << "]\n"
      << "set xtics (" << xtics(axis) << ")\n";
@@ -218,12 +211,12 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
   std::string plot = "plot ";
   std::size_t position = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string source = gp_quote(spec.name + ".dat") + " index " + std::to_string(s);
+    const std::string source = gnuplot_quote(spec.name + ".dat") + " index " + std::to_string(s);
     if (s) plot += ", \\\n     ";
     const double offset = double(position) - 0.5 * double(ranked - 1);
     const std::string x = "($1*10**(dodge*(" + format_double(offset) + ")))";
-    const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gp_quote(series[s].color)) +
-                              " title " + gp_quote(series[s].title);
+    const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gnuplot_quote(series[s].color)) +
+                              " title " + gnuplot_quote(series[s].title);
     if (series[s].horizontal) {
       plot += source + " using 1:2 with lines dashtype 2 " + style;
       continue;
@@ -235,35 +228,14 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
       plot += source + " using 1:2 with linespoints pointtype 7 " + style;
   }
   gp << "set terminal svg size 960,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n"
-     << "set output " << gp_quote(spec.name + ".svg") << "\n"
+     << "set output svg_out\n"
      << plot << "\n"
      << "set terminal pngcairo size 960,600 noenhanced font \"Helvetica,11\" background rgb \"white\"\n"
-     << "set output " << gp_quote(spec.name + ".png") << "\n"
+     << "set output png_out\n"
      << "replot\n"
      << "unset output\n";
   write_file_atomically((dir / (spec.name + ".gp")).string(), gp.str());
   return spec.name + ".gp";
-}
-
-// Runs gnuplot on `script` inside `dir`; returns "" on success, else the reason.
-std::string run_gnuplot(const std::string& gnuplot, const fs::path& dir, const std::string& script) {
-  const pid_t pid = ::fork();
-  if (pid < 0) return "fork failed";
-  if (pid == 0) {
-    if (::chdir(dir.c_str()) != 0) ::_exit(126);
-    const int log = ::open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log >= 0) {
-      ::dup2(log, STDOUT_FILENO);
-      ::dup2(log, STDERR_FILENO);
-    }
-    ::execl(gnuplot.c_str(), "gnuplot", script.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return "waitpid failed";
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-  return "gnuplot failed on " + script + " (see " + (dir / "gnuplot.log").string() + ")";
 }
 
 // The approximation-gap section's plots (experiments/gap_experiment.hpp), from approximation_gap.json:
@@ -350,7 +322,7 @@ void render_scripts(const fs::path& plots, PlotReport& report) {
   }
   report.rendered = true;
   for (const auto& script : report.scripts) {
-    const std::string failure = run_gnuplot(gnuplot, plots, script);
+    const std::string failure = render_gnuplot_script(gnuplot, plots.string(), script);
     if (!failure.empty()) {
       report.rendered = false;
       report.note = failure;
@@ -363,17 +335,6 @@ void render_scripts(const fs::path& plots, PlotReport& report) {
 }
 
 }  // namespace
-
-std::string find_gnuplot() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  for (std::string d; std::getline(dirs, d, ':');) {
-    if (d.empty()) continue;
-    const fs::path candidate = fs::path(d) / "gnuplot";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
 
 PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds) {
   const fs::path dir(results_dir);

@@ -29,7 +29,4 @@ struct PlotReport {
 // folder lacks manifest.json or selection.json.
 PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds);
 
-// The gnuplot executable on PATH, or "" when there is none.
-std::string find_gnuplot();
-
 }  // namespace aelab

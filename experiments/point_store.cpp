@@ -6,9 +6,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "experiments/atomic_file.hpp"
-#include "experiments/sha256.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
+#include "core/util/sha256.hpp"
 
 namespace aelab {
 

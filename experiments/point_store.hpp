@@ -17,9 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/dtype.hpp"
-#include "core/metrics.hpp"
-#include "core/params.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/dtype.hpp"
+#include "core/solver/params.hpp"
 
 namespace aelab {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "core/timer.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab {
 

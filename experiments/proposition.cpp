@@ -8,13 +8,13 @@
 #include <set>
 #include <sstream>
 
-#include "core/dense_linalg.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/memory.hpp"
-#include "core/models.hpp"
-#include "core/reconstruction_error.hpp"
-#include "core/timer.hpp"
+#include "core/eval/reconstruction_error.hpp"
+#include "core/linalg/dense_linalg.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/solver/models.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab {

@@ -38,10 +38,10 @@
 #include <armadillo>
 #include <nlohmann/json.hpp>
 
-#include "core/binary_csr.hpp"
-#include "core/eigen.hpp"
-#include "core/params.hpp"
-#include "core/registry.hpp"
+#include "core/data/binary_csr.hpp"
+#include "core/linalg/eigen.hpp"
+#include "core/solver/params.hpp"
+#include "core/solver/registry.hpp"
 
 namespace aelab {
 

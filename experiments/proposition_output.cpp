@@ -1,21 +1,16 @@
 // Files of the Proposition experiment (declared in experiments/proposition.hpp): the table as CSV and
 // JSON, and a gnuplot script (kept, so users can restyle it) rendered to SVG and PNG. Every file is
-// written to a temporary name in the same folder and renamed into place (experiments/atomic_file.hpp;
-// gnuplot renders to temporary names that are renamed likewise), so a killed run never leaves a
-// half-written result.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// written to a temporary name in the same folder and renamed into place (core/util/file_writer.hpp,
+// experiments/gnuplot.hpp), so a killed run never leaves a half-written result.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "experiments/atomic_file.hpp"
-#include "experiments/plots.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
+#include "experiments/gnuplot.hpp"
 #include "experiments/proposition.hpp"
 
 namespace aelab {
@@ -23,39 +18,6 @@ namespace aelab {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A gnuplot single-quoted string literal ('' stands for one quote inside).
-std::string gnuplot_quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-// A name write_file_atomically's readers and cleaners recognise as temporary (".<name>.tmp-<pid>").
-std::string temporary_name(const std::string& path) {
-  const fs::path p(path);
-  return (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
-}
-
-// Runs argv (no shell), its output discarded; returns the exit status (or 128 + signal).
-int run_program(const std::vector<std::string>& argv) {
-  std::vector<std::string> storage = argv;
-  std::vector<char*> args;
-  for (auto& a : storage) args.push_back(a.data());
-  args.push_back(nullptr);
-  std::fflush(nullptr);  // the child must not inherit (and flush again) buffered output
-  const pid_t pid = ::fork();
-  if (pid < 0) throw Error("cannot fork to run " + argv.front());
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    if (null_fd < 0 || ::dup2(null_fd, STDOUT_FILENO) < 0 || ::dup2(null_fd, STDERR_FILENO) < 0) ::_exit(127);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 std::string number(double x) {
   if (!std::isfinite(x)) return "";
@@ -111,7 +73,7 @@ nlohmann::json json_table(const PropositionResult& result, const PropositionSett
 }
 
 // Self-contained gnuplot script: the data are inline datablocks, the output names default to the
-// files next to it and can be overridden with -e "svg_out='...'; png_out='...'". Two panels: SE vs k
+// files next to it (experiments/gnuplot.hpp). Two panels: SE vs k
 // (the bound line and one line per architecture) and SE / SE_lin vs k (where a violation would show
 // as a point below 1).
 std::string gnuplot_script(const PropositionResult& result) {
@@ -128,8 +90,7 @@ std::string gnuplot_script(const PropositionResult& result) {
   std::ostringstream gp;
   gp << "# Proposition (SPEC 2.6): training squared error vs rank k, written by aelab.\n"
      << "# Re-render from this folder: gnuplot proposition.gp\n"
-     << "if (!exists(\"svg_out\")) svg_out = \"proposition.svg\"\n"
-     << "if (!exists(\"png_out\")) png_out = \"proposition.png\"\n"
+     << gnuplot_output_defaults("proposition")
      << "# columns: k, training SE, SE / bound\n";
   gp << "$bound << EOD\n";
   for (const auto* row : lines["linear_ae"]) gp << row->k << " " << number(row->se_bound) << " 1\n";
@@ -192,18 +153,9 @@ std::string write_proposition_results(const PropositionResult& result, const Pro
   write_file_atomically(script, gnuplot_script(result));
   const std::string gnuplot = find_gnuplot();
   if (gnuplot.empty()) return "plot: gnuplot is not installed; script kept at " + script;
-  const std::string svg = out_dir + "/proposition.svg", png = out_dir + "/proposition.png";
-  const std::string svg_tmp = temporary_name(svg), png_tmp = temporary_name(png);
-  const int status = run_program({gnuplot, "-e", "svg_out=" + gnuplot_quoted(svg_tmp) + "; png_out=" + gnuplot_quoted(png_tmp), script});
-  if (status != 0 || !fs::exists(svg_tmp) || !fs::exists(png_tmp)) {
-    fs::remove(svg_tmp, ec);
-    fs::remove(png_tmp, ec);
-    return "plot: gnuplot failed (exit status " + std::to_string(status) + "); script kept at " + script;
-  }
-  fs::rename(svg_tmp, svg, ec);
-  if (!ec) fs::rename(png_tmp, png, ec);
-  if (ec) throw Error(svg + ": cannot rename the rendered plot into place: " + ec.message());
-  return "plot: " + svg + ", " + png;
+  const std::string failure = render_gnuplot_script(gnuplot, out_dir, "proposition.gp");
+  if (!failure.empty()) return "plot: " + failure + "; script kept at " + script;
+  return "plot: " + out_dir + "/proposition.svg, " + out_dir + "/proposition.png";
 }
 
 }  // namespace aelab

@@ -6,13 +6,14 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/blas.hpp"
-#include "core/memory.hpp"
-#include "experiments/atomic_file.hpp"
+#include "core/linalg/blas.hpp"
+#include "core/util/file_writer.hpp"
+#include "core/util/memory.hpp"
 #include "experiments/data_source.hpp"
 #include "experiments/json_reader.hpp"
 #include "experiments/manifest.hpp"
 #include "experiments/proposition.hpp"
+#include "experiments/run_lock.hpp"
 
 namespace aelab {
 

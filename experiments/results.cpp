@@ -6,8 +6,8 @@
 #include <ostream>
 #include <set>
 
-#include "core/error.hpp"
-#include "experiments/atomic_file.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
 #include "experiments/selection.hpp"
 #include "experiments/statistics.hpp"
 

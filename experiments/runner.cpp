@@ -11,19 +11,20 @@
 #include <set>
 #include <sstream>
 
-#include "core/blas.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/memory.hpp"
-#include "core/metrics.hpp"
-#include "core/timer.hpp"
-#include "experiments/atomic_file.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/blas.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "experiments/manifest.hpp"
 #include "experiments/plan.hpp"
 #include "experiments/plots.hpp"
 #include "experiments/point_store.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/results.hpp"
+#include "experiments/run_lock.hpp"
 #include "experiments/selection.hpp"
 
 namespace aelab {

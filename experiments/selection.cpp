@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab {
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/params.hpp"
+#include "core/solver/params.hpp"
 
 namespace aelab {
 

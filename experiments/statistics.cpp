@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab {
 

@@ -3,7 +3,7 @@
 // static library). Each solver lives in its own folder under solvers/ and exposes one factory here.
 #include <memory>
 
-#include "core/registry.hpp"
+#include "core/solver/registry.hpp"
 
 namespace aelab {
 

@@ -13,12 +13,12 @@
 
 #include <armadillo>
 
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/models.hpp"
-#include "core/objective.hpp"
-#include "core/registry.hpp"
-#include "core/split_data.hpp"
+#include "core/data/split_data.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/linalg/objective.hpp"
+#include "core/solver/models.hpp"
+#include "core/solver/registry.hpp"
+#include "core/util/error.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
 

@@ -12,13 +12,14 @@
 #include <set>
 #include <sstream>
 
-#include "core/linalg_cache.hpp"
-#include "core/loaders.hpp"
-#include "core/metrics.hpp"
-#include "core/models.hpp"
-#include "core/split.hpp"
-#include "core/vae_cf.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/solver/models.hpp"
 #include "experiments/approximation_gap.hpp"
+#include "experiments/gnuplot.hpp"
 #include "experiments/plots.hpp"
 #include "experiments/results.hpp"
 #include "solvers/admm/admm.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/loaders.hpp"
+#include "core/data/loaders.hpp"
 #include "tests/test_support.hpp"
 
 using aelab::test::run_aelab;

@@ -4,11 +4,11 @@
 // definitions (stacked SVD, eigen-shrinkage, optimality), rank sweeps against independent fits.
 #include <doctest/doctest.h>
 
-#include "core/dense_linalg.hpp"
-#include "core/edlae_full_rank.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/models.hpp"
-#include "core/objective.hpp"
+#include "core/linalg/dense_linalg.hpp"
+#include "core/linalg/edlae_full_rank.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/linalg/objective.hpp"
+#include "core/solver/models.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
 
@@ -172,7 +172,7 @@ TEST_CASE("Algorithm 1 equals the explicit rank-k SVD of the stacked Z B^, and B
   CHECK(rel_diff(at_n.W, Bh) < 1e-10);
   const Fitted full = fit("closed_form_approx", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}});
   CHECK(rel_diff(full.W, Bh) < 1e-12);
-  // Bit for bit what core/edlae_full_rank.hpp makes of the shared inverse (as `zero_diagonal` does).
+  // Bit for bit what core/linalg/edlae_full_rank.hpp makes of the shared inverse (as `zero_diagonal` does).
   arma::mat from_cache = *cache.inverse<double>(P.lambda, P.p).C;
   edlae_full_rank_in_place(from_cache);
   CHECK(arma::approx_equal(full.W, from_cache, "absdiff", 0.0));

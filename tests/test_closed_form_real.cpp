@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/evaluation.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/loaders.hpp"
-#include "core/metrics.hpp"
-#include "core/split.hpp"
-#include "core/vae_cf.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/eval/evaluation.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/linalg_cache.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
 

@@ -2,10 +2,10 @@
 // shared inverse cache, and the identities of SPEC 2.0 they rely on.
 #include <doctest/doctest.h>
 
-#include "core/dense_linalg.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/models.hpp"
-#include "core/objective.hpp"
+#include "core/linalg/dense_linalg.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/linalg/objective.hpp"
+#include "core/solver/models.hpp"
 #include "tests/test_support.hpp"
 
 using namespace aelab;

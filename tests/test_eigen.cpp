@@ -1,10 +1,10 @@
-// Top-k eigenpairs (core/eigen.hpp): every method against LAPACK's full eig_sym on symmetric matrices
+// Top-k eigenpairs (core/linalg/eigen.hpp): every method against LAPACK's full eig_sym on symmetric matrices
 // with known spectra (decaying, clustered, exactly degenerate, indefinite), the eigenvalue after the
 // cut-off, nested eigenvectors across k, float32, and argument errors.
 #include <doctest/doctest.h>
 
-#include "core/eigen.hpp"
-#include "core/error.hpp"
+#include "core/linalg/eigen.hpp"
+#include "core/util/error.hpp"
 
 using namespace aelab;
 

@@ -8,14 +8,14 @@
 #include <map>
 #include <sstream>
 
-#include "core/linalg_cache.hpp"
-#include "core/loaders.hpp"
-#include "core/metrics.hpp"
-#include "core/models.hpp"
-#include "core/objective.hpp"
-#include "core/random_start.hpp"
-#include "core/small_spd.hpp"
-#include "core/split.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/linalg/objective.hpp"
+#include "core/linalg/random_start.hpp"
+#include "core/linalg/small_spd.hpp"
+#include "core/solver/models.hpp"
 #include "solvers/admm/admm_updates.hpp"
 #include "solvers/builtin.hpp"
 #include "solvers/zero_diagonal/zero_diagonal_als.hpp"

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/loaders.hpp"
-#include "core/raw_interactions.hpp"
-#include "core/sha256.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/raw_interactions.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
 #include "tests/test_support.hpp"
 
 using namespace aelab;

@@ -7,8 +7,8 @@
 #include <numeric>
 #include <random>
 
-#include "core/metrics.hpp"
-#include "core/models.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/solver/models.hpp"
 #include "tests/test_support.hpp"
 
 using namespace aelab;

@@ -5,9 +5,9 @@
 
 #include <random>
 
-#include "core/linalg_cache.hpp"
-#include "core/metrics.hpp"
-#include "core/reconstruction_error.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/eval/reconstruction_error.hpp"
+#include "core/linalg/linalg_cache.hpp"
 #include "solvers/builtin.hpp"
 #include "solvers/mlp/mlp_model.hpp"
 #include "solvers/mlp/network.hpp"

@@ -1,4 +1,4 @@
-// The port of numpy's legacy RandomState (core/numpy_random.hpp) against numpy itself. Every expected
+// The port of numpy's legacy RandomState (core/data/numpy_random.hpp) against numpy itself. Every expected
 // value below was printed by numpy 1.24.2 (Debian 12 python3-numpy) with the command shown next to
 // it; the tests do not need Python.
 #include <doctest/doctest.h>
@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/numpy_random.hpp"
+#include "core/data/numpy_random.hpp"
+#include "core/util/error.hpp"
 
 using aelab::NumpyRandomState;
 

@@ -1,7 +1,7 @@
 // Parameter specifications, validation messages and the solver registry.
 #include <doctest/doctest.h>
 
-#include "core/registry.hpp"
+#include "core/solver/registry.hpp"
 #include "solvers/builtin.hpp"
 
 using namespace aelab;

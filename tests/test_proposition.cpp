@@ -4,9 +4,9 @@
 
 #include <sstream>
 
-#include "core/models.hpp"
-#include "core/reconstruction_error.hpp"
-#include "experiments/atomic_file.hpp"
+#include "core/eval/reconstruction_error.hpp"
+#include "core/solver/models.hpp"
+#include "core/util/file_writer.hpp"
 #include "experiments/proposition.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"

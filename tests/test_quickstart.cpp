@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/gnuplot.hpp"
 #include "experiments/plots.hpp"
 #include "tests/test_support.hpp"
 

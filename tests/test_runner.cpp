@@ -12,12 +12,14 @@
 #include <sstream>
 #include <thread>
 
-#include "experiments/atomic_file.hpp"
+#include "core/util/file_writer.hpp"
 #include "experiments/config.hpp"
+#include "experiments/gnuplot.hpp"
 #include "experiments/plots.hpp"
 #include "experiments/point_store.hpp"
+#include "experiments/run_lock.hpp"
 #include "experiments/runner.hpp"
-#include "experiments/sha256.hpp"
+#include "experiments/split_digest.hpp"
 #include "tests/experiment_fixtures.hpp"
 
 using namespace aelab;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/loaders.hpp"
-#include "core/sha256.hpp"
-#include "core/split.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
 #include "tests/test_support.hpp"
 
 using namespace aelab;

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <vector>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "experiments/statistics.hpp"
 
 using namespace aelab;

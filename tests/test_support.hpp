@@ -6,7 +6,7 @@
 
 #include <armadillo>
 
-#include "core/binary_csr.hpp"
+#include "core/data/binary_csr.hpp"
 
 namespace aelab::test {
 

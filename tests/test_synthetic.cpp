@@ -8,9 +8,9 @@
 #include <armadillo>
 #include <numeric>
 
-#include "core/error.hpp"
-#include "core/loaders.hpp"
-#include "core/synthetic.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/synthetic.hpp"
+#include "core/util/error.hpp"
 #include "tests/test_support.hpp"
 
 using namespace aelab;

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
-#include "core/file_writer.hpp"
-#include "core/loaders.hpp"
-#include "core/split.hpp"
-#include "core/vae_cf.hpp"
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
 #include "tests/test_support.hpp"
 
 using namespace aelab;

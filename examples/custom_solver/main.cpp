@@ -5,9 +5,9 @@
 #include <cmath>
 #include <iostream>
 
-#include "core/linalg_cache.hpp"
-#include "core/metrics.hpp"
-#include "core/models.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/solver/models.hpp"
 #include "solvers/builtin.hpp"
 
 namespace {

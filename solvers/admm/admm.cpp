@@ -2,15 +2,15 @@
 // updates in admm_updates.hpp; at rank "full" the closed form B^ of SPEC 2.2.
 #include <memory>
 
-#include "core/linalg_cache.hpp"
-#include "core/memory.hpp"
-#include "core/models.hpp"
-#include "core/random_start.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/linalg/random_start.hpp"
+#include "core/solver/models.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/admm/admm.hpp"
 #include "solvers/admm/admm_updates.hpp"
 #include "solvers/builtin.hpp"
-#include "solvers/linear_fit_support.hpp"
+#include "solvers/common/linear_fit_support.hpp"
 
 namespace aelab {
 

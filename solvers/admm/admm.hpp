@@ -4,7 +4,7 @@
 // at the best epoch (keep_best) costs one run instead of two.
 #include <memory>
 
-#include "core/solver.hpp"
+#include "core/solver/solver.hpp"
 
 namespace aelab {
 

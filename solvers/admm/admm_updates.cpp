@@ -5,10 +5,10 @@
 #include <limits>
 #include <optional>
 
-#include "core/error.hpp"
-#include "core/objective.hpp"
-#include "core/small_spd.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/objective.hpp"
+#include "core/linalg/small_spd.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab {
 

@@ -20,7 +20,7 @@
 
 #include <armadillo>
 
-#include "core/iteration_trace.hpp"
+#include "core/solver/iteration_trace.hpp"
 
 namespace aelab {
 

@@ -1,12 +1,12 @@
 // `closed_form_approx`: Algorithm 1 of the seed paper (SPEC 2.5), the closed-form approximation of the
 // low-rank EDLAE: B^ = I - C D (D = diagMat(1 (/) diag C)), V = top-k eigenvectors of
 // B^T (G + Lambda) B^ = (G + Lambda) - 2D + D C D, U = B^ V. At rank "full" it is B^ itself, the
-// full-rank zero-diagonal EDLAE (EASE at p = 0), computed by core/edlae_full_rank.hpp exactly as
+// full-rank zero-diagonal EDLAE (EASE at p = 0), computed by core/linalg/edlae_full_rank.hpp exactly as
 // `zero_diagonal` does. The red line of Figure 1.
 #include <memory>
 
-#include "core/shrinkage_projection.hpp"
 #include "solvers/builtin.hpp"
+#include "solvers/common/shrinkage_projection.hpp"
 
 namespace aelab {
 

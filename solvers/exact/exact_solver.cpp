@@ -14,12 +14,12 @@
 #include <optional>
 #include <random>
 
-#include "core/edlae_full_rank.hpp"
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/memory.hpp"
-#include "core/models.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/edlae_full_rank.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/solver/models.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 #include "solvers/exact/factor_lbfgs.hpp"
 #include "solvers/exact/factor_objective.hpp"

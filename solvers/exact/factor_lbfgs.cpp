@@ -7,8 +7,8 @@
 #include <limits>
 #include <memory>
 
-#include "core/error.hpp"
-#include "core/timer.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 
 namespace aelab::exact {
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 
-#include "core/blas.hpp"
-#include "core/error.hpp"
+#include "core/linalg/blas.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab::exact {
 

@@ -13,7 +13,7 @@
 //   R~^T U = V (U^T P) - D P - G U - r o U
 //          = V (U^T P) - (1 + d) o P + (Lambda - r) o U              (G U = P - Lambda U)
 // so the objective and both gradients need exactly two products of G_L with an n x k block:
-// P = G_L U and G_L ((1 + d) o V). The objective reuses P (core/objective.hpp):
+// P = G_L U and G_L ((1 + d) o V). The objective reuses P (core/linalg/objective.hpp):
 //   L = tr G - 2 [sum(P o V) - Lambda.d - g.d] + sum((U^T P) o (V^T V)) - 2 d.rowsum(P o V) + (g + Lambda).(d o d).
 //
 // Whitened coordinates. The solver factors G_L = L L^T once (Cholesky, n^3/3 flops: a third of the

@@ -14,7 +14,7 @@
 
 #include <armadillo>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab::mlp {
 

@@ -2,7 +2,7 @@
 
 #include <type_traits>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "solvers/mlp/sparse_batch.hpp"
 
 namespace aelab::mlp {

@@ -3,7 +3,7 @@
 // users as columns, in the network's precision and returned in double.
 #include <nlohmann/json.hpp>
 
-#include "core/solver.hpp"
+#include "core/solver/solver.hpp"
 #include "solvers/mlp/network.hpp"
 
 namespace aelab::mlp {

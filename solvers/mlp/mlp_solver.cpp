@@ -12,10 +12,10 @@
 // bound becomes that of rank k + 1, SE >= sum_{i>k+1} s_i(X)^2.
 #include <memory>
 
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/memory.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 #include "solvers/mlp/trainer.hpp"
 
@@ -144,7 +144,7 @@ class MlpSolver : public Solver {
 
   // Parameters, gradients and the two Adam moments (plus a best-epoch copy with patience), the
   // activations of a mini-batch forward and backward pass, and the scoring batches of the per-epoch
-  // training SE (64 MiB of double scores) and validation metrics (256 MiB, core/metrics).
+  // training SE (64 MiB of double scores) and validation metrics (256 MiB, core/eval/metrics).
   std::size_t memory_estimate(std::size_t n_items, Dtype, const ParamSet& params) const override {
     const MlpArchitecture a = architecture_of(n_items, params);
     const std::size_t bytes = params.string("precision") == "float32" ? 4 : 8;

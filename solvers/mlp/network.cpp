@@ -4,7 +4,7 @@
 #include <random>
 #include <type_traits>
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 #include "solvers/mlp/sparse_batch.hpp"
 
 namespace aelab::mlp {

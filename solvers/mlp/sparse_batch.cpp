@@ -1,6 +1,6 @@
 #include "solvers/mlp/sparse_batch.hpp"
 
-#include "core/error.hpp"
+#include "core/util/error.hpp"
 
 namespace aelab::mlp {
 

@@ -5,11 +5,11 @@
 #include <random>
 #include <sstream>
 
-#include "core/error.hpp"
-#include "core/memory.hpp"
-#include "core/metrics.hpp"
-#include "core/reconstruction_error.hpp"
-#include "core/timer.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/eval/reconstruction_error.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/mlp/sparse_batch.hpp"
 
 namespace aelab::mlp {

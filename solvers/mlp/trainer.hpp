@@ -20,8 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/binary_csr.hpp"
-#include "core/split_data.hpp"
+#include "core/data/binary_csr.hpp"
+#include "core/data/split_data.hpp"
 #include "solvers/mlp/adam.hpp"
 #include "solvers/mlp/mlp_model.hpp"
 

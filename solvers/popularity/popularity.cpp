@@ -2,9 +2,9 @@
 // personalised model must clear.
 #include <memory>
 
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab {

@@ -4,8 +4,8 @@
 // the ridge solution W = I - C Lambda. No zero-diagonal constraint: the blue line of Figure 1.
 #include <memory>
 
-#include "core/shrinkage_projection.hpp"
 #include "solvers/builtin.hpp"
+#include "solvers/common/shrinkage_projection.hpp"
 
 namespace aelab {
 

@@ -2,14 +2,14 @@
 // green line) by the ALS of zero_diagonal_als.hpp; at rank "full" the closed form B^ of SPEC 2.2.
 #include <memory>
 
-#include "core/error.hpp"
-#include "core/linalg_cache.hpp"
-#include "core/models.hpp"
-#include "core/memory.hpp"
-#include "core/random_start.hpp"
-#include "core/timer.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/linalg/random_start.hpp"
+#include "core/solver/models.hpp"
+#include "core/util/error.hpp"
+#include "core/util/memory.hpp"
+#include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
-#include "solvers/linear_fit_support.hpp"
+#include "solvers/common/linear_fit_support.hpp"
 #include "solvers/zero_diagonal/zero_diagonal_als.hpp"
 
 namespace aelab {

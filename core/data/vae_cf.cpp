@@ -1,0 +1,208 @@
+#include "core/data/vae_cf.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "core/data/text_reader.hpp"
+#include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
+
+namespace aelab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kPartFiles[] = {"train.csv", "validation_tr.csv", "validation_te.csv", "test_tr.csv", "test_te.csv"};
+
+VaeCfSplit::Rows read_part(const std::string& path, std::size_t n_items) {
+  LineReader reader(path);
+  std::string_view line;
+  if (!reader.next(line)) throw file_error(path, 1, "expected the header \"uid,sid\", got an empty file");
+  if (line != "uid,sid") throw reader.error("expected the header \"uid,sid\", got " + quote_text(line));
+  VaeCfSplit::Rows rows;
+  rows.reserve(reader.estimated_lines());
+  std::vector<std::string_view> fields;
+  while (reader.next(line)) {
+    if (line.empty()) continue;
+    split_fields(line, ",", fields);
+    if (fields.size() != 2) throw reader.error("expected 2 comma-separated fields (uid,sid), got " + std::to_string(fields.size()));
+    std::int64_t uid, sid;
+    if (!parse_int64(fields[0], uid) || uid < 0)
+      throw reader.error("expected a non-negative integer uid, got " + quote_text(fields[0]));
+    if (!parse_int64(fields[1], sid) || sid < 0)
+      throw reader.error("expected a non-negative integer sid, got " + quote_text(fields[1]));
+    if (static_cast<std::uint64_t>(sid) >= n_items)
+      throw reader.error("expected a sid below " + std::to_string(n_items) + " (the items of unique_sid.txt), got " +
+                         std::to_string(sid));
+    rows.emplace_back(static_cast<std::uint64_t>(uid), static_cast<std::uint32_t>(sid));
+  }
+  return rows;
+}
+
+// The reference's pandas to_csv(index=False): header "uid,sid", integers as "%d", lines ending "\n".
+void write_part(const std::string& path, const VaeCfSplit::Rows& rows) {
+  FileWriter out(path, false);
+  out.write("uid,sid\n");
+  for (const auto& [uid, sid] : rows) {
+    out.write_integer(static_cast<std::int64_t>(uid));
+    out.put(',');
+    out.write_integer(sid);
+    out.put('\n');
+  }
+  out.commit();
+}
+
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// Removes a temporary folder on every exit path but success.
+class TemporaryFolder {
+ public:
+  explicit TemporaryFolder(std::string path) : path_(std::move(path)) {}
+  ~TemporaryFolder() {
+    if (!path_.empty()) {
+      std::error_code ec;
+      fs::remove_all(path_, ec);
+    }
+  }
+  void release() { path_.clear(); }
+
+ private:
+  std::string path_;
+};
+
+BinaryCsr rows_to_csr(std::size_t n_rows, std::size_t n_cols, const VaeCfSplit::Rows& rows,
+                      const std::vector<std::uint64_t>& uids) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  pairs.reserve(rows.size());
+  for (const auto& [uid, sid] : rows) {
+    const auto r = static_cast<std::uint32_t>(std::lower_bound(uids.begin(), uids.end(), uid) - uids.begin());
+    pairs.emplace_back(r, sid);
+  }
+  return BinaryCsr::from_pairs(n_rows, n_cols, std::move(pairs));
+}
+
+HeldOutSet held_out_set(const VaeCfSplit::Rows& fold_in, const VaeCfSplit::Rows& held_out, std::size_t n_items) {
+  HeldOutSet set;
+  for (const auto* rows : {&fold_in, &held_out})
+    for (const auto& row : *rows) set.uids.push_back(row.first);
+  std::sort(set.uids.begin(), set.uids.end());
+  set.uids.erase(std::unique(set.uids.begin(), set.uids.end()), set.uids.end());
+  set.fold_in = rows_to_csr(set.uids.size(), n_items, fold_in, set.uids);
+  set.held_out = rows_to_csr(set.uids.size(), n_items, held_out, set.uids);
+  return set;
+}
+
+}  // namespace
+
+VaeCfSplit read_vae_cf(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": expected a vae_cf split folder, " +
+                                              (fs::exists(dir, ec) ? "got a file" : "it does not exist"));
+  VaeCfSplit split;
+  {
+    LineReader reader(dir + "/unique_sid.txt");
+    std::string_view line;
+    while (reader.next(line)) {
+      if (line.empty()) throw reader.error("expected an item id, got an empty line");
+      split.unique_sid.emplace_back(line);
+    }
+    if (split.unique_sid.empty()) throw file_error(reader.path(), 1, "expected one item id per line, got an empty file");
+  }
+  const std::size_t n = split.unique_sid.size();
+  split.train = read_part(dir + "/train.csv", n);
+  split.validation_tr = read_part(dir + "/validation_tr.csv", n);
+  split.validation_te = read_part(dir + "/validation_te.csv", n);
+  split.test_tr = read_part(dir + "/test_tr.csv", n);
+  split.test_te = read_part(dir + "/test_te.csv", n);
+  return split;
+}
+
+void write_vae_cf(const std::string& dir, const VaeCfSplit& split) {
+  if (dir.empty()) throw Error("write_vae_cf: empty output folder name");
+  fs::path target = fs::path(dir);
+  if (!target.has_filename()) target = target.parent_path();  // "out/" -> "out"
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
+    throw Error(target.string() + ": exists and is not a folder");
+  fs::create_directories(parent, ec);
+  if (ec) throw Error(parent.string() + ": cannot create folder: " + ec.message());
+  const fs::path temporary = parent / ("." + target.filename().string() + ".tmp-" + temporary_suffix());
+  if (!fs::create_directory(temporary, ec) || ec)
+    throw Error(temporary.string() + ": cannot create folder: " + (ec ? ec.message() : "it exists"));
+  TemporaryFolder cleanup(temporary.string());
+
+  write_part((temporary / kPartFiles[0]).string(), split.train);
+  write_part((temporary / kPartFiles[1]).string(), split.validation_tr);
+  write_part((temporary / kPartFiles[2]).string(), split.validation_te);
+  write_part((temporary / kPartFiles[3]).string(), split.test_tr);
+  write_part((temporary / kPartFiles[4]).string(), split.test_te);
+  {
+    FileWriter out((temporary / "unique_sid.txt").string(), false);  // '%s\n' per item
+    for (const auto& sid : split.unique_sid) {
+      out.write(sid);
+      out.put('\n');
+    }
+    out.commit();
+  }
+  sync_directory(temporary.string());
+
+  // Put the new folder in place. An existing one is first moved aside, and only removed once the new
+  // one is in place, so that at every moment the target is either the old or the new complete split.
+  if (fs::exists(target, ec)) {
+    if (!fs::is_directory(target, ec)) throw Error(target.string() + ": exists and is not a folder");
+    const fs::path aside = parent / ("." + target.filename().string() + ".old-" + temporary_suffix());
+    fs::rename(target, aside, ec);
+    if (ec) throw Error(target.string() + ": cannot replace the existing folder: " + ec.message());
+    fs::rename(temporary, target, ec);
+    if (ec) {
+      std::error_code restore;
+      fs::rename(aside, target, restore);
+      throw Error(target.string() + ": cannot move the new split into place: " + ec.message());
+    }
+    fs::remove_all(aside, ec);
+  } else {
+    fs::rename(temporary, target, ec);
+    if (ec) throw Error(target.string() + ": cannot move the new split into place: " + ec.message());
+  }
+  cleanup.release();
+  sync_directory(parent.string());
+}
+
+SplitData to_split_data(const VaeCfSplit& split) {
+  const std::size_t n_items = split.unique_sid.size();
+  for (const auto* rows : {&split.train, &split.validation_tr, &split.validation_te, &split.test_tr, &split.test_te})
+    for (const auto& row : *rows)
+      if (row.second >= n_items)
+        throw Error("split: sid " + std::to_string(row.second) + " is not below the " + std::to_string(n_items) +
+                    " items of unique_sid");
+  SplitData data;
+  // As the reference's load_train_data: n_users = max(uid) + 1, row r = uid r.
+  std::uint64_t max_uid = 0;
+  for (const auto& row : split.train) max_uid = std::max(max_uid, row.first);
+  const std::size_t n_train = split.train.empty() ? 0 : static_cast<std::size_t>(max_uid) + 1;
+  if (n_train > std::numeric_limits<std::uint32_t>::max()) throw Error("split: training uids exceed 2^32");
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  pairs.reserve(split.train.size());
+  for (const auto& [uid, sid] : split.train) pairs.emplace_back(static_cast<std::uint32_t>(uid), sid);
+  data.train = BinaryCsr::from_pairs(n_train, n_items, std::move(pairs));
+  data.validation = held_out_set(split.validation_tr, split.validation_te, n_items);
+  data.test = held_out_set(split.test_tr, split.test_te, n_items);
+  data.item_ids = split.unique_sid;
+  return data;
+}
+
+}  // namespace aelab

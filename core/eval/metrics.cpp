@@ -1,0 +1,155 @@
+#include "core/eval/metrics.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "core/util/error.hpp"
+#include "core/util/timer.hpp"
+
+namespace aelab {
+
+std::string MetricSpec::name() const {
+  return std::string(kind == Kind::ndcg ? "ndcg@" : "recall@") + std::to_string(k);
+}
+
+MetricSpec MetricSpec::parse(const std::string& text) {
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto at = lower.find('@');
+  const std::string expected = "expected a metric like \"ndcg@100\" or \"recall@20\", got \"" + text + "\"";
+  if (at == std::string::npos) throw Error(expected);
+  MetricSpec spec;
+  const std::string kind = lower.substr(0, at), digits = lower.substr(at + 1);
+  if (kind == "ndcg") spec.kind = Kind::ndcg;
+  else if (kind == "recall") spec.kind = Kind::recall;
+  else throw Error(expected);
+  if (digits.empty() || digits.size() > 7 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) throw Error(expected);
+  spec.k = std::stoul(digits);
+  if (spec.k == 0) throw Error(expected);
+  return spec;
+}
+
+std::vector<MetricSpec> default_metrics() {
+  return {MetricSpec{MetricSpec::Kind::ndcg, 100}, MetricSpec{MetricSpec::Kind::recall, 20},
+          MetricSpec{MetricSpec::Kind::recall, 50}};
+}
+
+MetricSummary summarize(const std::vector<double>& values) {
+  MetricSummary s;
+  s.n_users = values.size();
+  if (values.empty()) return s;
+  double sum = 0;
+  for (double v : values) sum += v;
+  s.mean = sum / static_cast<double>(values.size());
+  double squares = 0;
+  for (double v : values) squares += (v - s.mean) * (v - s.mean);
+  s.se = std::sqrt(squares / static_cast<double>(values.size())) / std::sqrt(static_cast<double>(values.size()));
+  return s;
+}
+
+MetricSummary EvaluationResult::summary(const std::string& metric) const {
+  auto it = per_user.find(metric);
+  if (it == per_user.end()) throw Error("metric '" + metric + "' was not evaluated");
+  return summarize(it->second);
+}
+
+namespace {
+// a ranks before b: higher score, then lower index; NaN below everything.
+inline bool ranks_before(double sa, std::uint32_t a, double sb, std::uint32_t b) {
+  const bool na = std::isnan(sa), nb = std::isnan(sb);
+  if (na != nb) return nb;
+  if (!na && sa != sb) return sa > sb;
+  return a < b;
+}
+}  // namespace
+
+void top_k_items(const double* scores, std::size_t n, const BinaryCsr::Row& excluded, std::size_t k,
+                 std::vector<std::uint32_t>& out) {
+  out.clear();
+  if (k == 0) return;
+  // Min-heap (worst on top) of the best k seen so far. Items are visited in ascending index, so an
+  // item tying the current worst never displaces it: ties keep the lower index.
+  auto worse = [&](std::uint32_t a, std::uint32_t b) { return ranks_before(scores[a], a, scores[b], b); };
+  const std::uint32_t* skip = excluded.begin();
+  for (std::uint32_t j = 0; j < n; ++j) {
+    if (skip != excluded.end() && *skip == j) {
+      ++skip;
+      continue;
+    }
+    if (out.size() < k) {
+      out.push_back(j);
+      std::push_heap(out.begin(), out.end(), worse);
+    } else if (ranks_before(scores[j], j, scores[out.front()], out.front())) {
+      std::pop_heap(out.begin(), out.end(), worse);
+      out.back() = j;
+      std::push_heap(out.begin(), out.end(), worse);
+    }
+  }
+  std::sort_heap(out.begin(), out.end(), worse);
+}
+
+namespace {
+bool contains(const BinaryCsr::Row& row, std::uint32_t item) { return std::binary_search(row.begin(), row.end(), item); }
+}  // namespace
+
+double ndcg_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k) {
+  if (held_out.empty()) throw Error("ndcg_at_k: user has no held-out items");
+  double dcg = 0;
+  for (std::size_t r = 0; r < std::min(k, ranking.size()); ++r)
+    if (contains(held_out, ranking[r])) dcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+  double idcg = 0;
+  for (std::size_t r = 0; r < std::min(k, held_out.size()); ++r) idcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+  return dcg / idcg;
+}
+
+double recall_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k) {
+  if (held_out.empty()) throw Error("recall_at_k: user has no held-out items");
+  std::size_t hits = 0;
+  for (std::size_t r = 0; r < std::min(k, ranking.size()); ++r) hits += contains(held_out, ranking[r]);
+  return static_cast<double>(hits) / static_cast<double>(std::min(k, held_out.size()));
+}
+
+EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const std::vector<MetricSpec>& metrics,
+                          std::size_t batch_users) {
+  Timer timer;
+  const std::size_t n = model.n_items();
+  if (set.fold_in.n_cols() != n || set.held_out.n_cols() != n)
+    throw Error("evaluate: the held-out users have " + std::to_string(set.fold_in.n_cols()) +
+                " items but the model has " + std::to_string(n));
+  if (set.fold_in.n_rows() != set.n_users() || set.held_out.n_rows() != set.n_users())
+    throw Error("evaluate: fold-in and held-out rows do not match the user list");
+  if (batch_users == 0) batch_users = std::max<std::size_t>(1, (std::size_t(256) << 20) / (8 * std::max<std::size_t>(n, 1)));
+  std::size_t k_max = 0;
+  for (const auto& m : metrics) k_max = std::max(k_max, m.k);
+
+  EvaluationResult result;
+  for (const auto& m : metrics) result.per_user[m.name()];
+  arma::mat scores;
+  std::vector<std::uint32_t> ranking;
+  for (std::size_t begin = 0; begin < set.n_users(); begin += batch_users) {
+    const std::size_t end = std::min(set.n_users(), begin + batch_users);
+    model.score(set.fold_in, begin, end, scores);
+    for (std::size_t u = begin; u < end; ++u) {
+      const auto held_out = set.held_out.row(u);
+      if (held_out.empty()) {
+        ++result.n_excluded;
+        continue;
+      }
+      const double* user_scores = scores.colptr(u - begin);
+      // Only ranked items count: a model may put -inf on fold-in items itself, as the reference does.
+      const auto fold_in = set.fold_in.row(u);
+      for (std::size_t j = 0; j < n; ++j) result.n_nonfinite_scores += !std::isfinite(user_scores[j]);
+      for (std::uint32_t j : fold_in) result.n_nonfinite_scores -= !std::isfinite(user_scores[j]);
+      top_k_items(user_scores, n, fold_in, k_max, ranking);
+      result.uids.push_back(set.uids[u]);
+      for (const auto& m : metrics)
+        result.per_user[m.name()].push_back(m.kind == MetricSpec::Kind::ndcg ? ndcg_at_k(ranking, held_out, m.k)
+                                                                             : recall_at_k(ranking, held_out, m.k));
+    }
+  }
+  result.seconds = timer.seconds();
+  return result;
+}
+
+}  // namespace aelab

@@ -1,0 +1,217 @@
+#include "core/solver/params.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/util/error.hpp"
+
+namespace aelab {
+
+namespace {
+
+std::string format_number(double x) {
+  std::ostringstream out;
+  out.precision(15);
+  out << x;
+  return out.str();
+}
+
+std::string prefixed(const std::string& where, const std::string& message) {
+  return where.empty() ? message : where + ": " + message;
+}
+
+std::string show(const nlohmann::json& value) {
+  std::string text = value.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
+bool in_range(const ParamSpec& spec, double x) {
+  if (spec.min_inclusive ? x < spec.min : x <= spec.min) return false;
+  if (spec.max_inclusive ? x > spec.max : x >= spec.max) return false;
+  return true;
+}
+
+std::string range_text(const ParamSpec& spec) {
+  const bool has_min = std::isfinite(spec.min), has_max = std::isfinite(spec.max);
+  if (has_min && has_max)
+    return std::string(" in ") + (spec.min_inclusive ? "[" : "(") + format_number(spec.min) + ", " +
+           format_number(spec.max) + (spec.max_inclusive ? "]" : ")");
+  if (has_min) return std::string(spec.min_inclusive ? " >= " : " > ") + format_number(spec.min);
+  if (has_max) return std::string(spec.max_inclusive ? " <= " : " < ") + format_number(spec.max);
+  return "";
+}
+
+// JSON integers, and reals with an integral value (e.g. 1e3 from logspace), are accepted as integers.
+bool as_integer(const nlohmann::json& value, std::int64_t& out) {
+  if (value.is_number_integer()) {
+    out = value.get<std::int64_t>();
+    return true;
+  }
+  if (value.is_number_float()) {
+    const double x = value.get<double>();
+    if (std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 9.0e15) {
+      out = static_cast<std::int64_t>(x);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* param_type_name(ParamType t) {
+  switch (t) {
+    case ParamType::integer: return "integer";
+    case ParamType::real: return "real";
+    case ParamType::boolean: return "boolean";
+    case ParamType::string: return "string";
+    case ParamType::rank: return "rank";
+    case ParamType::integer_list: return "integer list";
+  }
+  return "?";
+}
+
+std::string ParamSpec::expectation() const {
+  switch (type) {
+    case ParamType::integer: return "an integer" + range_text(*this);
+    case ParamType::real: return "a number" + range_text(*this);
+    case ParamType::boolean: return "true or false";
+    case ParamType::rank: return "a positive integer or \"full\"";
+    case ParamType::integer_list: return "a list of integers" + range_text(*this);
+    case ParamType::string: {
+      if (choices.empty()) return "a string";
+      std::string text = "one of ";
+      for (std::size_t i = 0; i < choices.size(); ++i) text += (i ? ", " : "") + std::string("\"") + choices[i] + "\"";
+      return text;
+    }
+  }
+  return "?";
+}
+
+nlohmann::json ParamSpec::to_json() const {
+  nlohmann::json j = {{"name", name}, {"type", param_type_name(type)}, {"default", default_value},
+                      {"expected", expectation()}, {"doc", doc}};
+  if (!choices.empty()) j["choices"] = choices;
+  return j;
+}
+
+nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where) {
+  auto fail = [&]() -> Error { return Error(prefixed(where, "expected " + spec.expectation() + ", got " + show(value))); };
+  switch (spec.type) {
+    case ParamType::integer: {
+      std::int64_t x = 0;
+      if (!as_integer(value, x) || !in_range(spec, static_cast<double>(x))) throw fail();
+      return x;
+    }
+    case ParamType::real: {
+      if (!value.is_number()) throw fail();
+      const double x = value.get<double>();
+      if (!std::isfinite(x) || !in_range(spec, x)) throw fail();
+      return x;
+    }
+    case ParamType::boolean:
+      if (!value.is_boolean()) throw fail();
+      return value;
+    case ParamType::string:
+      if (!value.is_string()) throw fail();
+      if (!spec.choices.empty()) {
+        bool known = false;
+        for (const auto& c : spec.choices) known = known || c == value.get<std::string>();
+        if (!known) throw fail();
+      }
+      return value;
+    case ParamType::rank: {
+      if (value.is_string() && value.get<std::string>() == "full") return value;
+      std::int64_t x = 0;
+      if (!as_integer(value, x) || x < 1) throw fail();
+      return x;
+    }
+    case ParamType::integer_list: {
+      if (!value.is_array()) throw fail();
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : value) {
+        std::int64_t x = 0;
+        if (!as_integer(item, x) || !in_range(spec, static_cast<double>(x))) throw fail();
+        out.push_back(x);
+      }
+      return out;
+    }
+  }
+  throw fail();
+}
+
+ParamSet validate_params(const std::string& solver_name, const std::vector<ParamSpec>& specs,
+                         const nlohmann::json& given, const std::string& where) {
+  if (!given.is_object()) throw Error(prefixed(where, "expected an object of parameters, got " + show(given)));
+  const std::string dot = where.empty() ? "" : where + ".";
+  for (const auto& item : given.items()) {
+    bool known = false;
+    for (const auto& s : specs) known = known || s.name == item.key();
+    if (!known) {
+      std::string names;
+      for (const auto& s : specs) names += (names.empty() ? "" : ", ") + s.name;
+      throw Error(dot + item.key() + ": unknown parameter of solver '" + solver_name + "' (known: " +
+                  (names.empty() ? "none" : names) + ")");
+    }
+  }
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& s : specs) {
+    if (given.contains(s.name)) {
+      values[s.name] = validate_param_value(s, given.at(s.name), dot + s.name);
+    } else if (s.default_value.is_null()) {
+      throw Error(dot + s.name + ": required parameter of solver '" + solver_name + "' is missing (" + s.expectation() + ")");
+    } else {
+      values[s.name] = validate_param_value(s, s.default_value, dot + s.name);
+    }
+  }
+  return ParamSet(std::move(values));
+}
+
+namespace {
+const nlohmann::json& lookup(const nlohmann::json& values, const std::string& name) {
+  if (!values.contains(name)) throw Error("parameter '" + name + "' is not defined for this solver");
+  return values.at(name);
+}
+}  // namespace
+
+double ParamSet::real(const std::string& name) const { return lookup(values_, name).get<double>(); }
+std::int64_t ParamSet::integer(const std::string& name) const { return lookup(values_, name).get<std::int64_t>(); }
+bool ParamSet::boolean(const std::string& name) const { return lookup(values_, name).get<bool>(); }
+std::string ParamSet::string(const std::string& name) const { return lookup(values_, name).get<std::string>(); }
+Rank ParamSet::rank(const std::string& name) const {
+  const auto& v = lookup(values_, name);
+  if (v.is_string()) return Rank::full_rank();
+  return Rank::of(v.get<std::uint64_t>());
+}
+std::vector<std::int64_t> ParamSet::integer_list(const std::string& name) const {
+  return lookup(values_, name).get<std::vector<std::int64_t>>();
+}
+
+ParamSet ParamSet::with(const std::string& name, nlohmann::json value) const {
+  nlohmann::json copy = values_;
+  copy[name] = std::move(value);
+  return ParamSet(std::move(copy));
+}
+
+std::string ParamSet::str() const {
+  std::string text;
+  for (const auto& item : values_.items()) {
+    text += (text.empty() ? "" : ",") + item.key() + "=";
+    const auto& v = item.value();
+    if (v.is_string()) text += v.get<std::string>();
+    else if (v.is_number_float()) text += format_number(v.get<double>());
+    else text += v.dump();
+  }
+  return text;
+}
+
+nlohmann::json parse_cli_value(const std::string& text) {
+  if (text.empty()) return text;
+  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_discarded() && (parsed.is_number() || parsed.is_boolean() || parsed.is_array() || parsed.is_object()))
+    return parsed;
+  return text;
+}
+
+}  // namespace aelab

@@ -1,0 +1,103 @@
+#include "core/util/file_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "core/util/error.hpp"
+
+namespace aelab {
+
+namespace fs = std::filesystem;
+
+std::string temporary_suffix() {
+  static std::atomic<unsigned> counter{0};
+  std::random_device device;
+  return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(device() % 1000000);
+}
+
+FileWriter::FileWriter(std::string path, bool atomic) : path_(std::move(path)), file_(nullptr, std::fclose) {
+  if (atomic) {
+    const fs::path target(path_);
+    temporary_ = (target.parent_path() / ("." + target.filename().string() + ".tmp-" + temporary_suffix())).string();
+  }
+  const std::string& open_path = atomic ? temporary_ : path_;
+  file_.reset(std::fopen(open_path.c_str(), "wb"));
+  if (!file_) throw Error(path_ + ": cannot create: " + std::strerror(errno));
+  buffer_.reserve(kBuffer + 64);
+}
+
+FileWriter::~FileWriter() {
+  if (committed_) return;
+  file_.reset();
+  std::error_code ec;
+  fs::remove(temporary_.empty() ? path_ : temporary_, ec);
+}
+
+void FileWriter::write_integer(std::int64_t value) {
+  char text[24];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  write(std::string_view(text, static_cast<std::size_t>(end - text)));
+}
+
+void FileWriter::flush() {
+  if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get()) != buffer_.size())
+    throw Error(path_ + ": write failed: " + std::strerror(errno));
+  buffer_.clear();
+}
+
+void FileWriter::commit() {
+  flush();
+  if (std::fflush(file_.get()) != 0 || ::fsync(::fileno(file_.get())) != 0)
+    throw Error(path_ + ": write failed: " + std::strerror(errno));
+  if (std::fclose(file_.release()) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
+  if (!temporary_.empty()) {
+    std::error_code ec;
+    fs::rename(temporary_, path_, ec);
+    if (ec) throw Error(path_ + ": cannot move the new file into place: " + ec.message());
+    // The rename is durable only once the folder entry is on disk. Some file systems refuse to open a
+    // folder for fsync; the rename itself has happened either way.
+    const fs::path dir = fs::path(path_).parent_path();
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+  }
+  committed_ = true;
+}
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  const fs::path dir = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty()) fs::create_directories(dir, ec);
+  if (ec) throw Error("cannot create folder " + dir.string() + ": " + ec.message());
+  FileWriter out(path, true);
+  out.write(bytes);
+  out.commit();
+}
+
+bool is_temporary_file_name(const std::string& file_name) {
+  return !file_name.empty() && file_name[0] == '.' && file_name.find(".tmp-") != std::string::npos;
+}
+
+std::size_t remove_stale_temp_files(const std::string& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return 0;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && is_temporary_file_name(it->path().filename().string())) {
+      std::error_code remove_error;
+      if (fs::remove(it->path(), remove_error)) ++removed;
+    }
+  }
+  return removed;
+}
+
+}  // namespace aelab
