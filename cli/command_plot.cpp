@@ -17,15 +17,20 @@ int command_plot(const Arguments& args) {
   CommandLine cl("aelab plot",
                  "Writes gnuplot scripts and data for the plots of a results folder, and renders them to SVG and\n"
                  "PNG when gnuplot is installed (files in RESULTS_DIR/plots).",
-                 {{"kind", "KIND", "metric_vs_rank, time_vs_rank or selected_params_vs_rank (repeatable; default: all)"}},
+                 {{"kind", "KIND",
+                   "metric_vs_rank, time_vs_rank, selected_params_vs_rank or approximation_gap (repeatable; default: "
+                   "all)"}},
                  "RESULTS_DIR");
   if (!cl.parse(args)) return 0;
   if (cl.positional().size() != 1) throw Error("aelab plot: expected one RESULTS_DIR (see aelab plot --help)");
   std::vector<std::string> kinds = cl.values("kind");
+  const auto& all = plot_kinds();
   for (const auto& k : kinds) {
-    const auto& all = plot_kinds();
-    if (std::find(all.begin(), all.end(), k) == all.end())
-      throw Error("aelab plot: --kind expects metric_vs_rank, time_vs_rank or selected_params_vs_rank, got \"" + k + "\"");
+    if (std::find(all.begin(), all.end(), k) == all.end()) {
+      std::string known;
+      for (const auto& a : all) known += (known.empty() ? "" : ", ") + a;
+      throw Error("aelab plot: --kind expects one of " + known + ", got \"" + k + "\"");
+    }
   }
   if (kinds.empty()) kinds = plot_kinds();
   const PlotReport report = write_plots(cl.positional()[0], kinds);

@@ -53,11 +53,7 @@ class AdmmSolver : public Solver {
   // The shared P = C and the Gram matrix, plus about fourteen n x k factors and products (the last
   // and the best iterate included).
   std::size_t memory_estimate(std::size_t n_items, Dtype dtype, const ParamSet& params) const override {
-    const double n = static_cast<double>(n_items), bytes = static_cast<double>(dtype_bytes(dtype));
-    const Rank rank = params.rank("rank");
-    if (rank.full) return static_cast<std::size_t>(2 * n * n * bytes);
-    const double k = static_cast<double>(rank.k);
-    return static_cast<std::size_t>((2 * n * n + 14 * n * k) * bytes);
+    return iterative_fit_memory(n_items, dtype, params.rank("rank"), 2, 14);
   }
 
  private:

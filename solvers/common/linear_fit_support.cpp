@@ -68,6 +68,13 @@ std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::strin
   return static_cast<std::size_t>(k);
 }
 
+std::size_t iterative_fit_memory(std::size_t n_items, Dtype dtype, const Rank& rank, double squares,
+                                 double factors_per_rank) {
+  const double n = static_cast<double>(n_items), bytes = static_cast<double>(dtype_bytes(dtype));
+  if (rank.full) return static_cast<std::size_t>(2 * n * n * bytes);
+  return static_cast<std::size_t>((squares * n * n + factors_per_rank * n * static_cast<double>(rank.k)) * bytes);
+}
+
 std::size_t inverse_bytes_to_allocate(const LinalgCache& cache, Dtype dtype, double lambda, double p) {
   if (cache.has_inverse(dtype, lambda, p)) return 0;
   const std::size_t n = cache.n_items(), bytes = n * n * dtype_bytes(dtype), held = cache.held_inverse_bytes();

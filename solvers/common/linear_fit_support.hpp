@@ -26,6 +26,11 @@ ParamSpec seed_param_spec();
 // k for `rank` on n items; throws aelab::Error("<solver>: rank k exceeds the number of items n").
 std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::string& solver);
 
+// Memory of an iterative linear fit at finite rank k: `squares` dense n x n matrices plus
+// `factors_per_rank` n x k matrices (factors, products, kept iterates); at rank "full", 2 n x n (C and B^).
+std::size_t iterative_fit_memory(std::size_t n_items, Dtype dtype, const Rank& rank, double squares,
+                                 double factors_per_rank);
+
 // Bytes the inverse of (lambda, p) in dtype will add: 0 when the cache holds it, otherwise n^2 elements
 // minus the inverse held now (freed before a different one is computed).
 std::size_t inverse_bytes_to_allocate(const LinalgCache& cache, Dtype dtype, double lambda, double p);

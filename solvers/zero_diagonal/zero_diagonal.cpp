@@ -34,11 +34,7 @@ class ZeroDiagonalSolver : public Solver {
   // Finite rank: the shared C, the Gram matrix and the n x n Hadamard system, plus O(n k) factors.
   // Full rank: the shared C and B^.
   std::size_t memory_estimate(std::size_t n_items, Dtype dtype, const ParamSet& params) const override {
-    const double n = static_cast<double>(n_items), bytes = static_cast<double>(dtype_bytes(dtype));
-    const Rank rank = params.rank("rank");
-    if (rank.full) return static_cast<std::size_t>(2 * n * n * bytes);
-    const double k = static_cast<double>(rank.k);
-    return static_cast<std::size_t>((3 * n * n + 8 * n * k) * bytes);
+    return iterative_fit_memory(n_items, dtype, params.rank("rank"), 3, 8);
   }
 
  private:
