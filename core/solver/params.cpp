@@ -60,6 +60,28 @@ bool as_integer(const nlohmann::json& value, std::int64_t& out) {
 
 }  // namespace
 
+ParamSpec param_spec(std::string name, ParamType type, nlohmann::json default_value, std::string doc) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.default_value = std::move(default_value);
+  s.doc = std::move(doc);
+  return s;
+}
+
+ParamSpec ranged(ParamSpec s, double min, double max, bool min_inclusive, bool max_inclusive) {
+  s.min = min;
+  s.max = max;
+  s.min_inclusive = min_inclusive;
+  s.max_inclusive = max_inclusive;
+  return s;
+}
+
+ParamSpec choice(ParamSpec s, std::vector<std::string> choices) {
+  s.choices = std::move(choices);
+  return s;
+}
+
 const char* param_type_name(ParamType t) {
   switch (t) {
     case ParamType::integer: return "integer";

@@ -47,6 +47,12 @@ struct ParamSpec {
   nlohmann::json to_json() const;
 };
 
+// Builders, so that a solver's parameter list reads as one table:
+//   ranged(param_spec("lr", ParamType::real, 1e-3, "Adam learning rate"), 0, inf, /*min_inclusive=*/false)
+ParamSpec param_spec(std::string name, ParamType type, nlohmann::json default_value, std::string doc);
+ParamSpec ranged(ParamSpec s, double min, double max, bool min_inclusive = true, bool max_inclusive = true);
+ParamSpec choice(ParamSpec s, std::vector<std::string> choices);
+
 // Checks one value against its spec; returns it in canonical form (integers as integers, ranks as
 // integer or "full"). `where` prefixes the error, e.g. "solvers[2].grid.lambda[1]" or "lambda".
 nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where);

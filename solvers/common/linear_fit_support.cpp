@@ -1,5 +1,7 @@
 #include "solvers/common/linear_fit_support.hpp"
 
+#include <limits>
+
 #include "core/linalg/edlae_full_rank.hpp"
 #include "core/linalg/objective.hpp"
 #include "core/solver/models.hpp"
@@ -10,54 +12,30 @@
 namespace aelab {
 
 ParamSpec rank_param_spec() {
-  ParamSpec s;
-  s.name = "rank";
-  s.type = ParamType::rank;
-  s.default_value = "full";
-  s.doc = "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of SPEC 2.2";
-  return s;
+  return param_spec("rank", ParamType::rank, "full",
+                    "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of SPEC 2.2");
 }
 
 ParamSpec lambda_param_spec() {
-  ParamSpec s;
-  s.name = "lambda";
-  s.type = ParamType::real;
-  s.default_value = 300.0;
-  s.min = 0.0;
-  s.doc = "uniform L2 weight; Lambda = lambda I + p/(1-p) diagMat(g) (SPEC 1)";
-  return s;
+  return ranged(param_spec("lambda", ParamType::real, 300.0,
+                           "uniform L2 weight; Lambda = lambda I + p/(1-p) diagMat(g) (SPEC 1)"),
+                0, std::numeric_limits<double>::infinity());
 }
 
 ParamSpec dropout_param_spec() {
-  ParamSpec s;
-  s.name = "p";
-  s.type = ParamType::real;
-  s.default_value = 0.33;
-  s.min = 0.0;
-  s.max = 1.0;
-  s.max_inclusive = false;
-  s.doc = "dropout probability of the emphasized denoising L2 term (SPEC 1)";
-  return s;
+  return ranged(param_spec("p", ParamType::real, 0.33, "dropout probability of the emphasized denoising L2 term (SPEC 1)"),
+                0, 1, true, false);
 }
 
 ParamSpec epochs_param_spec(std::int64_t default_epochs) {
-  ParamSpec s;
-  s.name = "epochs";
-  s.type = ParamType::integer;
-  s.default_value = default_epochs;
-  s.min = 1.0;
-  s.doc = "number of epochs (a fixed count, as in the reference code)";
-  return s;
+  return ranged(param_spec("epochs", ParamType::integer, default_epochs,
+                           "number of epochs (a fixed count, as in the reference code)"),
+                1, std::numeric_limits<double>::infinity());
 }
 
 ParamSpec seed_param_spec() {
-  ParamSpec s;
-  s.name = "seed";
-  s.type = ParamType::integer;
-  s.default_value = 0;
-  s.min = 0.0;
-  s.doc = "seed of the random start N(0, 1e-4^2)";
-  return s;
+  return ranged(param_spec("seed", ParamType::integer, 0, "seed of the random start N(0, 1e-4^2)"), 0,
+                std::numeric_limits<double>::infinity());
 }
 
 std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::string& solver) {

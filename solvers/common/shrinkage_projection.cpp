@@ -18,15 +18,16 @@ namespace aelab {
 std::vector<ParamSpec> shrinkage_projection_params(const std::string& full_rank_doc) {
   const double inf = std::numeric_limits<double>::infinity();
   return {
-      ParamSpec{"rank", ParamType::rank, "full", 1, inf, true, true, {},
-                "number of latent dimensions k (\"full\": " + full_rank_doc + ")"},
-      ParamSpec{"lambda", ParamType::real, 300.0, 0, inf, true, true, {}, "uniform L2 weight lambda in Lambda"},
-      ParamSpec{"p", ParamType::real, 0.33, 0, 1, true, false, {},
-                "dropout probability: Lambda = lambda I + p/(1-p) diagMat(g)"},
-      ParamSpec{"eigen", ParamType::string, "auto", -inf, inf, true, true, {"auto", "arpack", "block", "dense"},
-                "top-k eigensolver (auto: chosen from n and k)"},
-      ParamSpec{"eigen_tolerance", ParamType::real, 1e-10, 0, 1e-2, false, true, {},
-                "relative residual every eigenpair must reach (floored at 200 eps of the dtype)"},
+      ranged(param_spec("rank", ParamType::rank, "full", "number of latent dimensions k (\"full\": " + full_rank_doc + ")"),
+             1, inf),
+      ranged(param_spec("lambda", ParamType::real, 300.0, "uniform L2 weight lambda in Lambda"), 0, inf),
+      ranged(param_spec("p", ParamType::real, 0.33, "dropout probability: Lambda = lambda I + p/(1-p) diagMat(g)"), 0, 1,
+             true, false),
+      choice(param_spec("eigen", ParamType::string, "auto", "top-k eigensolver (auto: chosen from n and k)"),
+             {"auto", "arpack", "block", "dense"}),
+      ranged(param_spec("eigen_tolerance", ParamType::real, 1e-10,
+                        "relative residual every eigenpair must reach (floored at 200 eps of the dtype)"),
+             0, 1e-2, false, true),
   };
 }
 

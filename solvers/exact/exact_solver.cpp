@@ -28,19 +28,6 @@ namespace aelab {
 
 namespace {
 
-ParamSpec spec(std::string name, ParamType type, nlohmann::json default_value, double min, double max,
-               std::string doc, bool max_inclusive = true) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_value = std::move(default_value);
-  s.min = min;
-  s.max = max;
-  s.max_inclusive = max_inclusive;
-  s.doc = std::move(doc);
-  return s;
-}
-
 // Parameters of the init solver: its rank, lambda, p (and seed, when it has one) are the exact
 // solver's; everything else keeps the init solver's defaults.
 ParamSet init_params(const Solver& init, const ParamSet& params) {
@@ -62,22 +49,24 @@ class ExactSolver : public Solver {
     return "low-rank EDLAE (Eq. 7) minimised to a stationary point by preconditioned L-BFGS";
   }
   std::vector<ParamSpec> params() const override {
-    ParamSpec init = spec("init", ParamType::string, "closed_form_approx", -arma::datum::inf, arma::datum::inf,
-                          "start: the factors of closed_form_approx or admm (same rank, lambda, p), or random");
-    init.choices = {"closed_form_approx", "random", "admm"};
-    ParamSpec tolerance = spec("tolerance", ParamType::real, 1e-6, 0, 1,
-                               "stop when the relative gradient norm is at most this", false);
-    tolerance.min_inclusive = false;
+    const double inf = arma::datum::inf;
     return {
-        spec("rank", ParamType::rank, "full", 1, arma::datum::inf,
-             "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of SPEC 2.2"),
-        spec("lambda", ParamType::real, 300.0, 0, arma::datum::inf, "uniform L2 weight"),
-        spec("p", ParamType::real, 0.33, 0, 1, "dropout probability (Lambda += p/(1-p) diag(G))", false),
-        init,
-        spec("seed", ParamType::integer, 0, 0, 4294967295.0, "seed of the random start, passed on to admm"),
-        spec("max_iterations", ParamType::integer, 1000, 1, 1e8, "limit on accepted L-BFGS iterations"),
-        tolerance,
-        spec("lbfgs_memory", ParamType::integer, 10, 1, 100, "L-BFGS correction pairs (memory: 4 n k doubles each)"),
+        ranged(param_spec("rank", ParamType::rank, "full",
+                          "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of "
+                          "SPEC 2.2"),
+               1, inf),
+        ranged(param_spec("lambda", ParamType::real, 300.0, "uniform L2 weight"), 0, inf),
+        ranged(param_spec("p", ParamType::real, 0.33, "dropout probability (Lambda += p/(1-p) diag(G))"), 0, 1, true,
+               false),
+        choice(param_spec("init", ParamType::string, "closed_form_approx",
+                          "start: the factors of closed_form_approx or admm (same rank, lambda, p), or random"),
+               {"closed_form_approx", "random", "admm"}),
+        ranged(param_spec("seed", ParamType::integer, 0, "seed of the random start, passed on to admm"), 0, 4294967295.0),
+        ranged(param_spec("max_iterations", ParamType::integer, 1000, "limit on accepted L-BFGS iterations"), 1, 1e8),
+        ranged(param_spec("tolerance", ParamType::real, 1e-6, "stop when the relative gradient norm is at most this"), 0,
+               1, false, false),
+        ranged(param_spec("lbfgs_memory", ParamType::integer, 10, "L-BFGS correction pairs (memory: 4 n k doubles each)"),
+               1, 100),
     };
   }
 

@@ -25,28 +25,6 @@ namespace {
 
 using mlp::MlpArchitecture;
 
-ParamSpec spec(std::string name, ParamType type, nlohmann::json default_value, std::string doc) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_value = std::move(default_value);
-  s.doc = std::move(doc);
-  return s;
-}
-
-ParamSpec ranged(ParamSpec s, double min, double max, bool min_inclusive = true, bool max_inclusive = true) {
-  s.min = min;
-  s.max = max;
-  s.min_inclusive = min_inclusive;
-  s.max_inclusive = max_inclusive;
-  return s;
-}
-
-ParamSpec choice(ParamSpec s, std::vector<std::string> choices) {
-  s.choices = std::move(choices);
-  return s;
-}
-
 constexpr double inf = std::numeric_limits<double>::infinity();
 
 MlpArchitecture architecture_of(std::size_t n_items, const ParamSet& params) {
@@ -101,32 +79,32 @@ class MlpSolver : public Solver {
   }
   std::vector<ParamSpec> params() const override {
     return {
-        spec("rank", ParamType::rank, 100, "width k of the last hidden layer"),
-        ranged(spec("hidden", ParamType::integer_list, nlohmann::json::array(),
+        param_spec("rank", ParamType::rank, 100, "width k of the last hidden layer"),
+        ranged(param_spec("hidden", ParamType::integer_list, nlohmann::json::array(),
                     "widths of the hidden layers before the rank layer ([] : n -> rank -> n)"),
                1, inf),
-        choice(spec("activation", ParamType::string, "tanh", "activation of every hidden layer"), mlp::activation_names()),
-        spec("output_bias", ParamType::boolean, false, "bias on the linear output layer (raises the Proposition's bound to rank k+1)"),
-        ranged(spec("weight_decay", ParamType::real, 0.0, "L2 on all weights, sum_l ||W_l||^2, on the scale of lambda"), 0, inf),
-        ranged(spec("dropout", ParamType::real, 0.0, "input dropout probability (denoising; kept entries scaled by 1/(1-p))"), 0, 1,
+        choice(param_spec("activation", ParamType::string, "tanh", "activation of every hidden layer"), mlp::activation_names()),
+        param_spec("output_bias", ParamType::boolean, false, "bias on the linear output layer (raises the Proposition's bound to rank k+1)"),
+        ranged(param_spec("weight_decay", ParamType::real, 0.0, "L2 on all weights, sum_l ||W_l||^2, on the scale of lambda"), 0, inf),
+        ranged(param_spec("dropout", ParamType::real, 0.0, "input dropout probability (denoising; kept entries scaled by 1/(1-p))"), 0, 1,
                true, false),
-        ranged(spec("lr", ParamType::real, 1e-3, "Adam learning rate"), 0, inf, false),
-        ranged(spec("beta1", ParamType::real, 0.9, "Adam first-moment decay"), 0, 1, true, false),
-        ranged(spec("beta2", ParamType::real, 0.999, "Adam second-moment decay"), 0, 1, true, false),
-        ranged(spec("eps", ParamType::real, 1e-8, "Adam epsilon"), 0, inf, false),
-        ranged(spec("lr_decay", ParamType::real, 1.0, "learning-rate factor applied after every epoch"), 0, 1, false),
-        ranged(spec("batch_size", ParamType::integer, 256, "users per mini-batch"), 1, inf),
-        ranged(spec("epochs", ParamType::integer, 100, "training epochs (at most)"), 1, inf),
-        ranged(spec("seed", ParamType::integer, 1, "initial weights, user order and dropout masks"), 0, 9.0e15),
-        choice(spec("precision", ParamType::string, "float32", "precision of training and scoring (not the context dtype)"),
+        ranged(param_spec("lr", ParamType::real, 1e-3, "Adam learning rate"), 0, inf, false),
+        ranged(param_spec("beta1", ParamType::real, 0.9, "Adam first-moment decay"), 0, 1, true, false),
+        ranged(param_spec("beta2", ParamType::real, 0.999, "Adam second-moment decay"), 0, 1, true, false),
+        ranged(param_spec("eps", ParamType::real, 1e-8, "Adam epsilon"), 0, inf, false),
+        ranged(param_spec("lr_decay", ParamType::real, 1.0, "learning-rate factor applied after every epoch"), 0, 1, false),
+        ranged(param_spec("batch_size", ParamType::integer, 256, "users per mini-batch"), 1, inf),
+        ranged(param_spec("epochs", ParamType::integer, 100, "training epochs (at most)"), 1, inf),
+        ranged(param_spec("seed", ParamType::integer, 1, "initial weights, user order and dropout masks"), 0, 9.0e15),
+        choice(param_spec("precision", ParamType::string, "float32", "precision of training and scoring (not the context dtype)"),
                {"float32", "float64"}),
-        ranged(spec("patience", ParamType::integer, 0,
+        ranged(param_spec("patience", ParamType::integer, 0,
                     "early stopping: epochs without a better validation nDCG@100 (0: off); restores the best epoch"),
                0, inf),
-        ranged(spec("converge_tol", ParamType::real, 0.0,
+        ranged(param_spec("converge_tol", ParamType::real, 0.0,
                     "stop when the training SE fell by less than this fraction over converge_window epochs (0: off)"),
                0, inf),
-        ranged(spec("converge_window", ParamType::integer, 10, "epochs over which converge_tol is measured"), 1, inf),
+        ranged(param_spec("converge_window", ParamType::integer, 10, "epochs over which converge_tol is measured"), 1, inf),
     };
   }
 
