@@ -3,31 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
+#include "core/solver/params.hpp"
 #include "core/util/error.hpp"
 
 namespace aelab {
 
 namespace {
 
-std::string format_limit(double x) {
-  std::ostringstream out;
-  out.precision(15);
-  out << x;
-  return out.str();
-}
-
 std::string number_expectation(const char* noun, double min, double max, bool min_inclusive) {
-  const bool has_min = std::isfinite(min), has_max = std::isfinite(max);
-  std::string text = noun;
-  if (has_min && has_max)
-    text += std::string(" in ") + (min_inclusive ? "[" : "(") + format_limit(min) + ", " + format_limit(max) + "]";
-  else if (has_min)
-    text += std::string(min_inclusive ? " >= " : " > ") + format_limit(min);
-  else if (has_max)
-    text += " <= " + format_limit(max);
-  return text;
+  return noun + range_text(min, max, min_inclusive, /*max_inclusive=*/true);
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {

@@ -33,13 +33,7 @@ bool in_range(const ParamSpec& spec, double x) {
 }
 
 std::string range_text(const ParamSpec& spec) {
-  const bool has_min = std::isfinite(spec.min), has_max = std::isfinite(spec.max);
-  if (has_min && has_max)
-    return std::string(" in ") + (spec.min_inclusive ? "[" : "(") + format_number(spec.min) + ", " +
-           format_number(spec.max) + (spec.max_inclusive ? "]" : ")");
-  if (has_min) return std::string(spec.min_inclusive ? " >= " : " > ") + format_number(spec.min);
-  if (has_max) return std::string(spec.max_inclusive ? " <= " : " < ") + format_number(spec.max);
-  return "";
+  return aelab::range_text(spec.min, spec.max, spec.min_inclusive, spec.max_inclusive);
 }
 
 // JSON integers, and reals with an integral value (e.g. 1e3 from logspace), are accepted as integers.
@@ -59,6 +53,16 @@ bool as_integer(const nlohmann::json& value, std::int64_t& out) {
 }
 
 }  // namespace
+
+std::string range_text(double min, double max, bool min_inclusive, bool max_inclusive) {
+  const bool has_min = std::isfinite(min), has_max = std::isfinite(max);
+  if (has_min && has_max)
+    return std::string(" in ") + (min_inclusive ? "[" : "(") + format_number(min) + ", " + format_number(max) +
+           (max_inclusive ? "]" : ")");
+  if (has_min) return std::string(min_inclusive ? " >= " : " > ") + format_number(min);
+  if (has_max) return std::string(max_inclusive ? " <= " : " < ") + format_number(max);
+  return "";
+}
 
 ParamSpec param_spec(std::string name, ParamType type, nlohmann::json default_value, std::string doc) {
   ParamSpec s;

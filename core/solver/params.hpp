@@ -53,6 +53,10 @@ ParamSpec param_spec(std::string name, ParamType type, nlohmann::json default_va
 ParamSpec ranged(ParamSpec s, double min, double max, bool min_inclusive = true, bool max_inclusive = true);
 ParamSpec choice(ParamSpec s, std::vector<std::string> choices);
 
+// The range part of an expectation: " in [0, 1)", " >= 0", " < 1", or "" when both bounds are
+// infinite. Shared by parameter specs and the config reader's number checks.
+std::string range_text(double min, double max, bool min_inclusive, bool max_inclusive);
+
 // Checks one value against its spec; returns it in canonical form (integers as integers, ranks as
 // integer or "full"). `where` prefixes the error, e.g. "solvers[2].grid.lambda[1]" or "lambda".
 nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where);
