@@ -30,15 +30,6 @@ using namespace aelab;
 
 namespace {
 
-VaeCfSplit protocol_split(const std::string& ratings, std::size_t min_sc) {
-  SplitOptions options;
-  options.threshold = 3.5;
-  options.min_uc = 5;
-  options.min_sc = min_sc;
-  options.heldout_users = 50;
-  return make_split(load_interactions({"movielens-csv", ratings}), options);
-}
-
 const nlohmann::json& row(const nlohmann::json& report, const std::string& label) {
   for (const nlohmann::json& r : report["rows"])
     if (r["label"] == label) return r;
@@ -68,7 +59,7 @@ std::string error_of(const std::function<void()>& f) {
 
 TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 0; one inverse") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  const SplitData split = to_split_data(protocol_split(ratings, 20));
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
   ApproximationGapOptions options;
   for (std::uint64_t k : {10, 40}) {
@@ -138,7 +129,7 @@ TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 
 
 TEST_CASE("fit_admm_last_and_best: one run, the models of keep_best off and on; rank full has one model") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  const SplitData split = to_split_data(protocol_split(ratings, 20));
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
   const Solver& admm = registry.get("admm");
   LinalgCache cache(split.train);
@@ -182,7 +173,7 @@ TEST_CASE("fit_admm_last_and_best: one run, the models of keep_best off and on; 
 
 TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a failing solver is a failed row") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  const SplitData split = to_split_data(protocol_split(ratings, 20));
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
   LinalgCache cache(split.train);
   ApproximationGapOptions options;
@@ -277,7 +268,7 @@ TEST_CASE("gap options are validated before any fit, with the path of the mistak
 TEST_CASE("aelab eval --gap prints the table, and with --json one object holding every solver") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   test::TempDir dir;
-  write_vae_cf(dir.file("split"), protocol_split(ratings, 20));
+  write_vae_cf(dir.file("split"), test::ml_latest_small_split(ratings, 20));
   const auto json = test::run_aelab({"eval", "--data", dir.file("split"), "--gap", "--set", "rank=10", "--set", "lambda=20",
                                      "--set", "p=0.33", "--set", "admm.epochs=5", "--json", "--quiet"});
   INFO(json.err);

@@ -20,17 +20,6 @@ using namespace aelab;
 
 namespace {
 
-// min_sc > 0 keeps items with at least min_sc positive ratings (the protocol's item filter, as for MSD):
-// a smaller catalogue for the tests that only check plumbing.
-VaeCfSplit protocol_split(const std::string& ratings, std::size_t min_sc = 0) {
-  SplitOptions options;
-  options.threshold = 3.5;
-  options.min_uc = 5;
-  options.min_sc = min_sc;
-  options.heldout_users = 50;
-  return make_split(load_interactions({"movielens-csv", ratings}), options);
-}
-
 // lambda and p that suit this small catalogue (a few hundred training users).
 const char* const kModels[] = {"closed_form_approx:rank=50,lambda=50,p=0.25", "closed_form_approx:rank=full,lambda=50,p=0.25",
                                "unconstrained:rank=50,lambda=50,p=0.25", "unconstrained:rank=full,lambda=50,p=0.25"};
@@ -45,7 +34,7 @@ double test_ndcg(const FittedModel& model, const SplitData& split) {
 
 TEST_CASE("real split: float32 agrees with float64 to 1e-3 in nDCG@100 and every closed form beats popularity") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  const SplitData split = to_split_data(protocol_split(ratings));
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings));
   REQUIRE(split.n_items() == 5697);
   const Registry registry = builtin_registry();
   LinalgCache cache(split.train);
@@ -71,7 +60,7 @@ TEST_CASE("real split: float32 agrees with float64 to 1e-3 in nDCG@100 and every
 
 TEST_CASE("real split: a rank sweep equals single fits, and the eigen-gap is reported") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  const SplitData split = to_split_data(protocol_split(ratings, 10));
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 10));
   const Registry registry = builtin_registry();
   const Solver& solver = registry.get("closed_form_approx");
   const ParamSet params = solver.make_params({{"lambda", 50}, {"p", 0.25}});
@@ -101,7 +90,7 @@ TEST_CASE("aelab eval: JSON equals the library's evaluation; text, trace and one
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   test::TempDir dir;
   const std::string split_dir = dir.file("split");
-  write_vae_cf(split_dir, protocol_split(ratings, 10));
+  write_vae_cf(split_dir, test::ml_latest_small_split(ratings, 10));
   const auto ok = test::run_aelab({"eval", "--data", split_dir, "--solver", "closed_form_approx", "--set", "rank=20",
                                    "--set", "lambda=50", "--set", "p=0.25", "--on", "test", "--json", "--quiet"});
   REQUIRE(ok.exit_code == 0);

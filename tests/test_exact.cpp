@@ -70,12 +70,7 @@ bool non_increasing(const nlohmann::json& trace) {
 // H 50, seed 98765) with items of fewer than `min_sc` kept rows filtered (min_sc 20: about 600 items,
 // so that every fit here takes well under a second).
 BinaryCsr ml_latest_small_train(const std::string& path, std::size_t min_sc) {
-  SplitOptions options;
-  options.threshold = 3.5;
-  options.min_uc = 5;
-  options.min_sc = min_sc;
-  options.heldout_users = 50;
-  return to_split_data(make_split(load_interactions({"movielens-csv", path}), options)).train;
+  return to_split_data(test::ml_latest_small_split(path, min_sc)).train;
 }
 
 std::unique_ptr<FittedModel> fit(FitContext& ctx, const std::string& spec) {

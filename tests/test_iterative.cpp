@@ -396,11 +396,7 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
 TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat popularity") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   // The protocol split (SPEC 3): rating > 3.5, users with >= 5 rows, 50 validation and 50 test users.
-  SplitOptions options;
-  options.threshold = 3.5;
-  options.min_uc = 5;
-  options.heldout_users = 50;
-  const SplitData split = to_split_data(make_split(load_interactions({"movielens-csv", ratings}), options));
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings));
   REQUIRE(split.n_items() == 5697);
   LinalgCache cache(split.train);
   FitContext ctx(cache);

@@ -11,6 +11,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/data/loaders.hpp"
+#include "core/data/split.hpp"
+
 namespace aelab::test {
 
 namespace fs = std::filesystem;
@@ -79,6 +82,15 @@ std::optional<std::string> shared_data(const std::string& relative) {
 }
 
 std::string source_path(const std::string& relative) { return std::string(AELAB_TEST_SOURCE_DIR) + "/" + relative; }
+
+VaeCfSplit ml_latest_small_split(const std::string& ratings, std::size_t min_sc) {
+  SplitOptions options;
+  options.threshold = 3.5;
+  options.min_uc = 5;
+  options.min_sc = min_sc;
+  options.heldout_users = 50;
+  return make_split(load_interactions({"movielens-csv", ratings}), options);
+}
 
 BinaryCsr random_binary(std::size_t rows, std::size_t cols, double density, unsigned seed) {
   std::mt19937 rng(seed);

@@ -7,6 +7,7 @@
 #include <armadillo>
 
 #include "core/data/binary_csr.hpp"
+#include "core/data/vae_cf.hpp"
 
 namespace aelab::test {
 
@@ -38,6 +39,11 @@ CliResult run_aelab(const std::vector<std::string>& args);
 // Tests that need it call SHARED_DATA_OR_SKIP, which skips with a clear message only when absent.
 std::optional<std::string> shared_data(const std::string& relative);
 std::string source_path(const std::string& relative);
+
+// The protocol split of ml-latest-small's ratings.csv used by the real-data tests (SPEC 3: rating >
+// 3.5, min_uc 5, H 50, seed 98765); min_sc > 0 also drops items with fewer kept rows, a smaller
+// catalogue for tests that only check plumbing or need fast fits.
+VaeCfSplit ml_latest_small_split(const std::string& ratings, std::size_t min_sc = 0);
 
 // A random binary matrix with `density`, every row and column non-empty (for small algebra tests).
 BinaryCsr random_binary(std::size_t rows, std::size_t cols, double density, unsigned seed);
