@@ -90,18 +90,26 @@ void shrunk_gram_in_place(arma::Mat<T>& GL, const arma::Mat<T>& C, const arma::v
 }
 
 template <typename T>
-void spd_inverse_in_place(arma::Mat<T>& A) {
-  if (A.n_rows != A.n_cols) throw Error("spd_inverse_in_place: matrix is not square");
+void cholesky_in_place(arma::Mat<T>& A, char uplo) {
+  if (A.n_rows != A.n_cols) throw Error("cholesky_in_place: matrix is not square");
   if (A.n_rows > static_cast<arma::uword>(std::numeric_limits<int>::max()))
-    throw Error("spd_inverse_in_place: matrix too large for 32-bit LAPACK");
+    throw Error("cholesky_in_place: matrix too large for 32-bit LAPACK");
   const int n = static_cast<int>(A.n_rows);
   if (n == 0) return;
   int info = 0;
-  lapack::potrf('U', n, A.memptr(), n, info);
+  lapack::potrf(uplo, n, A.memptr(), n, info);
   if (info > 0)
     throw Error("G + Lambda is not positive definite (Cholesky failed at leading minor " + std::to_string(info) +
                 " of " + std::to_string(n) + "); increase lambda or p");
   if (info < 0) throw Error("potrf: invalid argument " + std::to_string(-info));
+}
+
+template <typename T>
+void spd_inverse_in_place(arma::Mat<T>& A) {
+  cholesky_in_place(A, 'U');
+  const int n = static_cast<int>(A.n_rows);
+  if (n == 0) return;
+  int info = 0;
   lapack::potri('U', n, A.memptr(), n, info);
   if (info != 0) throw Error("potri failed (info " + std::to_string(info) + "): matrix is singular");
   symmetrize_from_upper(A);
@@ -113,6 +121,8 @@ template void symmetrize_from_upper<float>(arma::Mat<float>&);
 template void symmetrize_from_upper<double>(arma::Mat<double>&);
 template void shrunk_gram_in_place<float>(arma::Mat<float>&, const arma::Mat<float>&, const arma::vec&);
 template void shrunk_gram_in_place<double>(arma::Mat<double>&, const arma::Mat<double>&, const arma::vec&);
+template void cholesky_in_place<float>(arma::Mat<float>&, char);
+template void cholesky_in_place<double>(arma::Mat<double>&, char);
 template void spd_inverse_in_place<float>(arma::Mat<float>&);
 template void spd_inverse_in_place<double>(arma::Mat<double>&);
 

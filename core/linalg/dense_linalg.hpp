@@ -23,6 +23,12 @@ arma::vec lambda_diagonal(const arma::vec& item_counts, double lambda, double p)
 template <typename T>
 void spd_inverse_in_place(arma::Mat<T>& A);
 
+// The Cholesky factor of the SPD matrix A in place (LAPACK potrf on triangle `uplo`, 'U' or 'L'; the
+// other triangle is left as it was); throws aelab::Error naming the failing leading minor when A
+// (G + Lambda) is not positive definite.
+template <typename T>
+void cholesky_in_place(arma::Mat<T>& A, char uplo);
+
 // SPEC 2.0: for W_S = I - C S (S = diagMat(s), C = G_L^{-1}), W_S^T G_L W_S = G_L - 2S + S C S.
 // Overwrites GL (= G + Lambda, both triangles) with that matrix in O(n^2), entrywise
 // GL_ij + s_i C_ij s_j off the diagonal and GL_jj - 2 s_j + s_j^2 C_jj on it, so no third n^3 product

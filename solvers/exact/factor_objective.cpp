@@ -4,23 +4,14 @@
 #include <limits>
 
 #include "core/linalg/blas.hpp"
+#include "core/linalg/dense_linalg.hpp"
 #include "core/util/error.hpp"
 
 namespace aelab::exact {
 
 template <typename T>
 GramCholesky<T>::GramCholesky(arma::Mat<T> A) : L_(std::move(A)) {
-  if (L_.n_rows != L_.n_cols) throw Error("exact: G + Lambda is not square");
-  if (L_.n_rows > static_cast<arma::uword>(std::numeric_limits<int>::max()))
-    throw Error("exact: matrix too large for 32-bit LAPACK");
-  const int n = static_cast<int>(L_.n_rows);
-  if (n == 0) return;
-  int info = 0;
-  lapack::potrf('L', n, L_.memptr(), n, info);
-  if (info > 0)
-    throw Error("G + Lambda is not positive definite (Cholesky failed at leading minor " + std::to_string(info) +
-                " of " + std::to_string(n) + "); increase lambda or p");
-  if (info < 0) throw Error("potrf: invalid argument " + std::to_string(-info));
+  cholesky_in_place(L_, 'L');
 }
 
 template <typename T>
