@@ -391,17 +391,8 @@ GapRunReport run_gap_section(const ExperimentConfig& config, const ExperimentDat
 
   const bool wants_plot = std::find(config.output.plots.begin(), config.output.plots.end(), "approximation_gap") !=
                           config.output.plots.end();
-  if (options.plots && wants_plot) {
-    try {
-      const PlotReport plots = write_plots(config.output.dir, {"approximation_gap"});
-      if (!options.quiet) {
-        if (plots.rendered) out << "approximation gap plots: " << (dir / "plots").string() << " (" << plots.images.size() << " images)\n";
-        else out << "approximation gap plots: gnuplot scripts in " << (dir / "plots").string() << " (" << plots.note << ")\n";
-      }
-    } catch (const Error& e) {
-      log_stream << "aelab: warning: approximation gap plots not drawn: " << e.what() << "\n";
-    }
-  }
+  if (options.plots && wants_plot)
+    draw_run_plots(config.output.dir, {"approximation_gap"}, "approximation gap plots", options.quiet, out, log_stream);
   if (!options.quiet) {
     out << "approximation gap (relative Eq. 7 gap to exact, and " << gap.metric << " difference on " << gap.on
         << " users) at " << at_text << ":\n"

@@ -418,4 +418,17 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
   return report;
 }
 
+void draw_run_plots(const std::string& results_dir, const std::vector<std::string>& kinds, const std::string& label,
+                    bool quiet, std::ostream& out, std::ostream& log) {
+  try {
+    const PlotReport plots = write_plots(results_dir, kinds);
+    if (quiet) return;
+    const std::string folder = (fs::path(results_dir) / "plots").string();
+    if (plots.rendered) out << label << ": " << folder << " (" << plots.images.size() << " images)\n";
+    else out << label << ": gnuplot scripts in " << folder << " (" << plots.note << ")\n";
+  } catch (const Error& e) {
+    log << "aelab: warning: " << label << " not drawn: " << e.what() << "\n";
+  }
+}
+
 }  // namespace aelab

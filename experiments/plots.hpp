@@ -13,6 +13,7 @@
 //  - approximation_gap (when approximation_gap.json exists, see experiments/gap_experiment.hpp):
 //    approximation_gap_vs_rank, the relative Eq. 7 gap to exact per solver (log-log), and
 //    approximation_gap_<metric>_difference_vs_rank, the metric minus exact's.
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,12 @@ struct PlotReport {
 // `kinds`: a subset of plot_kinds() (experiments/config.hpp). Throws aelab::Error when the results
 // folder lacks manifest.json or selection.json.
 PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds);
+
+// write_plots at the end of a run: one line on `out` (unless quiet) saying where the images are, or
+// where the scripts are and why gnuplot did not render them, starting with `label`; a failure is a
+// warning on `log` ("aelab: warning: <label> not drawn: ..."), never an error, since the results
+// themselves are complete.
+void draw_run_plots(const std::string& results_dir, const std::vector<std::string>& kinds, const std::string& label,
+                    bool quiet, std::ostream& out, std::ostream& log);
 
 }  // namespace aelab

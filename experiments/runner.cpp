@@ -321,17 +321,8 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
   std::vector<std::string> sweep_plots;
   for (const auto& kind : config.output.plots)
     if (kind != "approximation_gap") sweep_plots.push_back(kind);
-  if (options.plots && !sweep_plots.empty()) {
-    try {
-      const PlotReport plots = write_plots(config.output.dir, sweep_plots);
-      if (!options.quiet) {
-        if (plots.rendered) out << "plots: " << (dir / "plots").string() << " (" << plots.images.size() << " images)\n";
-        else out << "plots: gnuplot scripts in " << (dir / "plots").string() << " (" << plots.note << ")\n";
-      }
-    } catch (const Error& e) {
-      log_stream << "aelab: warning: plots not drawn: " << e.what() << "\n";
-    }
-  }
+  if (options.plots && !sweep_plots.empty())
+    draw_run_plots(config.output.dir, sweep_plots, "plots", options.quiet, out, log_stream);
   if (!options.quiet) {
     print_selection(out, config, selection);
     out << "points: " << report.points << " (" << report.computed << " fitted now, " << report.reused << " stored, "
