@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
 
 #include "core/data/synthetic.hpp"
 #include "core/util/error.hpp"
+#include "core/util/file_reader.hpp"
 #include "core/util/sha256.hpp"
 #include "experiments/gap_experiment.hpp"
 #include "experiments/json_reader.hpp"
@@ -461,11 +461,9 @@ void apply_config_override(nlohmann::json& root, const std::string& assignment, 
 
 nlohmann::json read_config_file(const std::string& path, const std::vector<std::string>& overrides,
                                 const std::string& working_dir) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot read the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  nlohmann::json root = parse_json_text(text.str(), path);
+  const std::optional<std::string> text = read_file_bytes(path);
+  if (!text) throw Error(path + ": cannot read the config file");
+  nlohmann::json root = parse_json_text(*text, path);
   for (const auto& o : overrides) apply_config_override(root, o, working_dir);
   return root;
 }

@@ -6,15 +6,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "core/linalg/blas.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "core/util/error.hpp"
+#include "core/util/file_reader.hpp"
 #include "core/util/file_writer.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/timer.hpp"
@@ -90,12 +89,10 @@ std::string gap_key(const std::string& split_digest, const GapPoint& point, cons
 }
 
 std::optional<nlohmann::json> read_stored(const std::string& path, const std::string& key, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::optional<std::string> text = read_file_bytes(path);
+  if (!text) return std::nullopt;
   try {
-    nlohmann::json stored = nlohmann::json::parse(text.str());
+    nlohmann::json stored = nlohmann::json::parse(*text);
     if (!stored.is_object() || stored.value("format", "") != kGapPointFormat || !stored.contains("report")) {
       why = "not a gap point file";
       return std::nullopt;

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/error.hpp"
+#include "core/util/file_reader.hpp"
 #include "core/util/file_writer.hpp"
 #include "experiments/gnuplot.hpp"
 #include "experiments/json_reader.hpp"
@@ -28,11 +28,9 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json read_json_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": missing (not an aelab results folder, or the run has not finished once)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_json_text(text.str(), path.string());
+  const std::optional<std::string> text = read_file_bytes(path.string());
+  if (!text) throw Error(path.string() + ": missing (not an aelab results folder, or the run has not finished once)");
+  return parse_json_text(*text, path.string());
 }
 
 // A metric name as a file-name part: "ndcg@100" -> "ndcg100".

@@ -3,10 +3,9 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/util/error.hpp"
+#include "core/util/file_reader.hpp"
 #include "core/util/file_writer.hpp"
 #include "core/util/sha256.hpp"
 
@@ -113,12 +112,9 @@ std::string PointStore::users_path(const std::string& solver_id, const ParamSet&
 namespace {
 
 bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return !in.bad();
+  std::optional<std::string> bytes = read_file_bytes(path);
+  if (bytes) out = std::move(*bytes);
+  return bytes.has_value();
 }
 
 void put_u64(std::string& out, std::uint64_t x) {
