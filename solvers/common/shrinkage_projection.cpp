@@ -57,9 +57,10 @@ SweepPlan plan_sweep(const std::vector<Rank>& ranks, std::size_t n) {
 }
 
 // Eigensolver workspace beyond the n x n matrix: the block method's basis and its products
-// (2 n x basis, basis <= 2.5 (k+1) + 3 blocks), the vectors returned, small projected matrices.
+// (2 n x basis; the plan in core/linalg/eigen_block.cpp keeps basis <= 2.5 (k+1) + 320 for every k),
+// the vectors returned, small projected matrices.
 std::size_t eigen_bytes(std::size_t n, std::size_t k, std::size_t elem) {
-  const std::size_t basis = std::min(n, (5 * (k + 1)) / 2 + 300);
+  const std::size_t basis = std::min(n, (5 * (k + 1)) / 2 + 320);
   return elem * (2 * n * basis + n * (k + 1) + 3 * basis * basis);
 }
 
