@@ -4,6 +4,8 @@
 // with its stages, the ratio total / inverse, the eigensolver that ran and the peak RSS of the fit;
 // (data: core/data/synthetic.hpp, latent topics with Zipf item popularity, every row a binary interaction)
 // then a rank sweep served by one eigendecomposition against a single fit at its largest rank.
+// `floor` is the lowest ratio any implementation could reach: (inverse + 2 n x n x (k+1) products) /
+// inverse, the products timed on the same matrix (see run_size).
 // Targets (issue 3, on a quiet 2-core machine): ratio <= 1.25 for k <= 1,000 at n = 10,000;
 // sweep <= 1.3 x single rank.
 #include <algorithm>
@@ -93,9 +95,14 @@ void run_size(std::size_t n, const Settings& settings) {
   std::cout << "\n== n = " << n << " items, " << dtype_name(dtype) << ": " << X.n_rows() << " users, " << X.nnz()
             << " interactions (generated in " << seconds_text(timer.seconds()) << " s)\n";
 
-  // Gram, and the inverse floor on a copy of G + Lambda.
+  // Gram, and the inverse floor on a copy of G + Lambda. Then, per rank, the cost of one product of an
+  // n x n matrix with k + 1 columns: Algorithm 1 needs at least two (the factor U = B^ V, and one
+  // product of the eigen-matrix with the k + 1 wanted vectors, which any iterative eigensolver
+  // makes at least once; a dense one costs O(n^3) instead), so inverse + 2 products is a floor no
+  // implementation of Algorithm 1 in this precision can go below.
   double gram_seconds = 0, inverse_seconds = 0;
   std::size_t inverse_peak = 0;
+  std::map<std::size_t, double> product_seconds;
   {
     arma::Mat<T> A;
     timer.restart();
@@ -108,6 +115,14 @@ void run_size(std::size_t n, const Settings& settings) {
       spd_inverse_in_place(A);
       inverse_seconds = timer.seconds();
     });
+    for (std::size_t k : settings.ranks) {
+      if (k > n) continue;
+      const arma::Mat<T> block(n, std::min(n, k + 1), arma::fill::randn);
+      arma::Mat<T> product;
+      timer.restart();
+      product = A * block;
+      product_seconds[k] = timer.seconds();
+    }
   }
   std::cout << "gram " << seconds_text(gram_seconds) << " s, SPD inverse (potrf + potri) " << seconds_text(inverse_seconds)
             << " s, peak RSS " << format_bytes(inverse_peak) << std::endl;
@@ -127,7 +142,8 @@ void run_size(std::size_t n, const Settings& settings) {
   };
 
   std::cout << pad("k", 6) << pad("total s", 10) << pad("ratio", 8) << pad("inverse", 9) << pad("eig-mat", 9)
-            << pad("eigen", 9) << pad("factors", 9) << pad("object.", 9) << pad("gram", 7) << "  eigensolver"
+            << pad("eigen", 9) << pad("factors", 9) << pad("object.", 9) << pad("gram", 7) << pad("floor", 7)
+            << "  eigensolver"
             << pad("peak RSS", 24) << "\n";
   auto stage = [](const nlohmann::json& seconds, const char* name) {
     return seconds.contains(name) ? seconds[name].get<double>() : 0.0;
@@ -157,7 +173,8 @@ void run_size(std::size_t n, const Settings& settings) {
     std::cout << pad(std::to_string(k), 6) << pad(seconds_text(total), 10) << pad(seconds_text(total / inverse_seconds), 8)
               << pad(seconds_text(stage(s, "inverse")), 9) << pad(seconds_text(stage(s, "eigen_matrix")), 9)
               << pad(seconds_text(stage(s, "eigen")), 9) << pad(seconds_text(stage(s, "factors")), 9)
-              << pad(seconds_text(stage(s, "objective")), 9) << pad(seconds_text(stage(s, "gram")), 7) << "  "
+              << pad(seconds_text(stage(s, "objective")), 9) << pad(seconds_text(stage(s, "gram")), 7)
+              << pad(seconds_text((inverse_seconds + 2 * product_seconds[k]) / inverse_seconds), 7) << "  "
               << eig.str() << pad(rss, std::max<std::size_t>(24, 36 - eig.str().size())) << std::endl;
   }
 
@@ -196,7 +213,8 @@ int run(const Arguments& args) {
   cli::CommandLine cl(
       "aelab bench closed-form",
       "Algorithm 1 (closed_form_approx) against the SPD inverse on synthetic data: Gram, inverse, total per rank,\n"
-      "ratio total / inverse, eigensolver, peak RSS, and a rank sweep against a single rank.",
+      "ratio total / inverse, the floor ratio (inverse + two n x n x (k+1) products: no implementation can go\n"
+      "below it), eigensolver, peak RSS, and a rank sweep against a single rank.",
       {{"sizes", "N,N,...", "item counts in float64 (default 2000,5000,10000)"},
        {"f32-sizes", "N,N,...", "item counts in float32 (default 20000; \"none\" to skip)"},
        {"ranks", "K,K,...", "ranks fitted one by one (default 10,100,1000)"},
