@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 #include <regex>
 #include <set>
@@ -15,6 +16,7 @@
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
+#include "experiments/split_digest.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab {
@@ -177,7 +179,7 @@ void judge_row(PropositionRow& row, double frobenius_squared, double tolerance, 
 }
 
 PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings& settings, const Registry& registry,
-                                  const PropositionLog& log) {
+                                  const PropositionLog& log, const PropositionResume& resume) {
   Timer timer;
   auto info = [&](const std::string& line) {
     if (log) log(line);
@@ -229,24 +231,44 @@ PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings&
     const bool bias = architecture.params.boolean("output_bias");
     for (std::size_t k : settings.ranks) {
       const ParamSet params = architecture.params.with("rank", static_cast<std::int64_t>(k));
-      info("proposition: training " + architecture.id + " at k = " + std::to_string(k));
-      const auto model = solver.fit(ctx, params);
+      std::optional<StoredPropositionFit> fit;
+      if (resume.store && !resume.retrain) {
+        std::string why;
+        fit = resume.store->load(architecture.id, k, params, why);
+        if (!why.empty()) info("proposition: " + resume.store->path(architecture.id, k) + " not reused: " + why);
+      }
+      if (fit) {
+        fit->details["reused"] = true;
+        ++result.reused;
+      } else {
+        if (resume.max_new_fits > 0 && result.trained >= resume.max_new_fits) {
+          ++result.not_run;
+          continue;
+        }
+        info("proposition: training " + architecture.id + " at k = " + std::to_string(k));
+        const auto model = solver.fit(ctx, params);
+        const nlohmann::json& d = model->diagnostics();
+        fit = StoredPropositionFit{squared_error(*model, X),
+                                   {{"params", params.values()},
+                                    {"epochs_run", d.value("epochs_run", 0)},
+                                    {"stopped", d.value("stopped", "")},
+                                    {"seconds", d.contains("seconds") ? d["seconds"].value("total", 0.0) : 0.0}}};
+        if (resume.store) resume.store->save(architecture.id, k, params, *fit);
+        ++result.trained;
+      }
       PropositionRow row;
       row.architecture = architecture.id;
       row.k = k;
       row.bound_rank = k + (bias ? 1 : 0);
       row.se_bound = bound.se(row.bound_rank);
-      row.se = squared_error(*model, X);
+      row.se = fit->se;
       judge_row(row, result.frobenius_squared, settings.tolerance, /*two_sided=*/false);
-      const nlohmann::json& d = model->diagnostics();
-      row.details = {{"params", params.values()},
-                     {"epochs_run", d.value("epochs_run", 0)},
-                     {"stopped", d.value("stopped", "")},
-                     {"seconds", d.contains("seconds") ? d["seconds"].value("total", 0.0) : 0.0}};
+      row.details = std::move(fit->details);
       std::ostringstream line;
       line.precision(10);
       line << "proposition: " << architecture.id << " k = " << k << ": SE " << row.se << ", bound " << row.se_bound
-           << ", ratio " << row.ratio << (row.violation ? "  VIOLATION" : "");
+           << ", ratio " << row.ratio << (row.details.contains("reused") ? " (stored fit)" : "")
+           << (row.violation ? "  VIOLATION" : "");
       info(line.str());
       result.rows.push_back(row);
     }
@@ -280,9 +302,18 @@ void print_proposition_table(const PropositionResult& result, std::ostream& out,
 }
 
 int run_proposition_experiment(const PropositionSettings& settings, const std::string& out_dir, const BinaryCsr& train,
-                               std::ostream& out, bool color, const PropositionLog& log, const nlohmann::json& provenance) {
+                               std::ostream& out, bool color, const PropositionLog& log, const nlohmann::json& provenance,
+                               const PropositionRunOptions& options) {
   const Registry registry = builtin_registry();
-  const PropositionResult result = run_proposition(train, settings, registry, log);
+  std::optional<PropositionFitStore> store;
+  if (options.resume) store.emplace(out_dir, matrix_digest(train));
+  const PropositionResult result =
+      run_proposition(train, settings, registry, log, {store ? &*store : nullptr, options.retrain, options.max_new_fits});
+  if (!result.complete()) {
+    out << "stopped after " << result.trained << " new MLP training" << (result.trained == 1 ? "" : "s") << " ("
+        << result.reused << " stored, " << result.not_run << " not run): rerun to continue; no summary written\n";
+    return 0;
+  }
   const std::string plot_note = write_proposition_results(result, settings, out_dir, provenance);
   print_proposition_table(result, out, color);
   if (!plot_note.empty()) out << plot_note << "\n";

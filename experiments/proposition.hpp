@@ -42,6 +42,7 @@
 #include "core/linalg/eigen.hpp"
 #include "core/solver/params.hpp"
 #include "core/solver/registry.hpp"
+#include "experiments/proposition_store.hpp"
 
 namespace aelab {
 
@@ -95,6 +96,10 @@ struct PropositionRow {
 
 struct PropositionResult {
   std::size_t users = 0, items = 0, nnz = 0;
+  std::size_t trained = 0;  // MLP trainings run now
+  std::size_t reused = 0;   // MLP fits read back from a PropositionFitStore
+  std::size_t not_run = 0;  // MLP fits left for a later run (max_new_fits); rows lacks them
+  bool complete() const { return not_run == 0; }
   double frobenius_squared = 0;
   double tolerance = 1e-6;
   nlohmann::json eigen;  // method, residual, seconds, eigenvalues
@@ -109,10 +114,17 @@ void judge_row(PropositionRow& row, double frobenius_squared, double tolerance, 
 
 using PropositionLog = std::function<void(const std::string&)>;
 
+// How a run treats earlier MLP fits (experiments/proposition_store.hpp).
+struct PropositionResume {
+  const PropositionFitStore* store = nullptr;  // null: train everything, store nothing
+  bool retrain = false;                        // train even when a matching fit is stored (then replace it)
+  std::size_t max_new_fits = 0;                // stop after this many trainings (0: no limit)
+};
+
 // Runs the experiment on the training matrix X. Throws aelab::Error on bad settings for X (a rank
 // not below the number of items).
 PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings& settings, const Registry& registry,
-                                  const PropositionLog& log = {});
+                                  const PropositionLog& log = {}, const PropositionResume& resume = {});
 
 // The table as printed: one line per row, violations in red (ANSI) when `color`.
 void print_proposition_table(const PropositionResult& result, std::ostream& out, bool color);
@@ -124,11 +136,18 @@ void print_proposition_table(const PropositionResult& result, std::ostream& out,
 std::string write_proposition_results(const PropositionResult& result, const PropositionSettings& settings,
                                       const std::string& out_dir, const nlohmann::json& provenance = nullptr);
 
+struct PropositionRunOptions {
+  bool resume = true;            // reuse and keep the MLP fits under out_dir/fits
+  bool retrain = false;          // --force: retrain every MLP fit
+  std::size_t max_new_fits = 0;  // --max-fits: stop after this many trainings (0: no limit)
+};
+
 // Runs on `train`, writes the results into out_dir, prints the table to `out` (red violations when
-// `color`), and returns the exit status: 0, or 1 when any row is a violation.
+// `color`), and returns the exit status: 0, or 1 when any row is a violation. A run stopped by
+// max_new_fits keeps its fits but writes no summary (it would be partial) and returns 0.
 int run_proposition_experiment(const PropositionSettings& settings, const std::string& out_dir, const BinaryCsr& train,
                                std::ostream& out, bool color, const PropositionLog& log = {},
-                               const nlohmann::json& provenance = nullptr);
+                               const nlohmann::json& provenance = nullptr, const PropositionRunOptions& options = {});
 
 // The same from a parsed config (parse_proposition_settings first). `aelab run CONFIG` reaches the
 // experiment through run_proposition_config (experiments/proposition_run.hpp), which also loads the

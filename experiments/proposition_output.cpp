@@ -68,6 +68,7 @@ nlohmann::json json_table(const PropositionResult& result, const PropositionSett
           {"architectures", architectures},
           {"rows", rows},
           {"violations", result.violations},
+          {"mlp_fits", {{"trained", result.trained}, {"reused", result.reused}}},
           {"seconds", result.seconds},
           {"config", settings.section}};
 }

@@ -82,6 +82,7 @@ int run_proposition_config(const ExperimentRequest& request) {
 
   std::filesystem::create_directories(out_dir);
   const RunLock lock(out_dir);
+  remove_stale_temp_files((std::filesystem::path(out_dir) / "fits").string());
   PropositionSettings settings = parsed;
   settings.plot = settings.plot && request.options.plots;
   const nlohmann::json provenance = {{"config_path", request.location.config_path},
@@ -91,7 +92,10 @@ int run_proposition_config(const ExperimentRequest& request) {
                                      {"software", software_environment()},
                                      {"threads", blas_threads()}};
   const bool color = &out == &std::cout && ::isatty(STDOUT_FILENO);
-  return run_proposition_experiment(settings, out_dir, X, out, color, log, provenance);
+  PropositionRunOptions options;
+  options.retrain = request.options.force;
+  options.max_new_fits = request.options.max_fits;
+  return run_proposition_experiment(settings, out_dir, X, out, color, log, provenance, options);
 }
 
 }  // namespace aelab

@@ -59,4 +59,14 @@ std::string split_digest(const SplitData& split) {
   return h.hex();
 }
 
+std::string matrix_digest(const BinaryCsr& matrix) {
+  Sha256 h;
+  h.update(std::string("aelab-matrix-v1"));
+  {
+    IntegerHasher ints(h);
+    hash_csr(ints, matrix);
+  }
+  return h.hex();
+}
+
 }  // namespace aelab

@@ -11,4 +11,8 @@ namespace aelab {
 // sets (uids, fold-in and held-out rows). Two splits with equal digests give equal results.
 std::string split_digest(const SplitData& split);
 
+// A digest of one interaction matrix (shape and nonzero pattern): the key of results that depend on a
+// training matrix alone (the Proposition's fits).
+std::string matrix_digest(const BinaryCsr& matrix);
+
 }  // namespace aelab

@@ -2,12 +2,15 @@
 // of every activation and several depths on tiny data, never below the bound.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "core/eval/reconstruction_error.hpp"
 #include "core/solver/models.hpp"
 #include "core/util/file_writer.hpp"
 #include "experiments/proposition.hpp"
+#include "experiments/split_digest.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
 
@@ -224,12 +227,17 @@ TEST_CASE("aelab run dispatches \"experiment\": \"proposition\" configs (synthet
   CHECK(check.exit_code == 0);
   CHECK(check.out.find("1 architectures x 2 ranks = 2 MLP fits") != std::string::npos);
 
+  const auto first = test::run_aelab({"run", path, "--out", dir.file("out"), "--quiet", "--max-fits", "1"});
+  CHECK(first.exit_code == 0);
+  CHECK(first.out.find("stopped after 1 new MLP training") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("out/proposition.json")));
   const auto run = test::run_aelab({"run", path, "--out", dir.file("out"), "--quiet"});
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("no violation") != std::string::npos);
   const auto json = nlohmann::json::parse(test::read_text(dir.file("out/proposition.json")));
   CHECK(json["rows"].size() == 4);
+  CHECK(json["mlp_fits"] == nlohmann::json{{"trained", 1}, {"reused", 1}});
   CHECK(json["data"]["users"].get<int>() > 200);  // 300 generated, 2 x 20 held out, a few filtered
   CHECK(json["data"]["users"].get<int>() <= 260);
   CHECK(json["provenance"]["split_digest"].is_string());
@@ -239,4 +247,72 @@ TEST_CASE("aelab run dispatches \"experiment\": \"proposition\" configs (synthet
   const auto bad = test::run_aelab({"run", path, "--check", "--set", "proposition.common.dropout=1.5"});
   CHECK(bad.exit_code == 1);
   CHECK(bad.err == "aelab: error: proposition.common.dropout: expected a number in [0, 1), got 1.5\n");
+}
+
+TEST_CASE("MLP fits are kept as they finish: a rerun reuses matching ones and retrains changed ones") {
+  const Registry registry = builtin_registry();
+  const BinaryCsr X = test::random_binary(40, 20, 0.3, 71);
+  test::TempDir dir;
+  const std::string out_dir = dir.file("out");
+  auto settings_with_epochs = [&](int epochs) {
+    return settings_of({{"ranks", {2, 4}},
+                        {"plot", false},
+                        {"common", {{"epochs", epochs}, {"batch_size", 20}, {"lr", 0.01}}},
+                        {"architectures", {{{"id", "tanh-2"}, {"params", {{"hidden", {10}}}}}}}},
+                       registry);
+  };
+  const PropositionSettings settings = settings_with_epochs(40);
+  auto summary = [&]() { return nlohmann::json::parse(test::read_text(out_dir + "/proposition.json")); };
+
+  // Stopped after one training: that fit is on disk, the summary is not written.
+  std::ostringstream out;
+  PropositionRunOptions one;
+  one.max_new_fits = 1;
+  CHECK(run_proposition_experiment(settings, out_dir, X, out, false, {}, nullptr, one) == 0);
+  CHECK(out.str().find("stopped after 1 new MLP training (0 stored, 1 not run)") != std::string::npos);
+  CHECK(std::filesystem::exists(out_dir + "/fits/tanh-2/k=2.json"));
+  CHECK_FALSE(std::filesystem::exists(out_dir + "/fits/tanh-2/k=4.json"));
+  CHECK_FALSE(std::filesystem::exists(out_dir + "/proposition.json"));
+  const double stored_se = nlohmann::json::parse(test::read_text(out_dir + "/fits/tanh-2/k=2.json"))["se"].get<double>();
+
+  // The rerun trains only the missing fit; a third run trains nothing and gives the same table.
+  CHECK(run_proposition_experiment(settings, out_dir, X, out, false) == 0);
+  const nlohmann::json second = summary();
+  CHECK(second["mlp_fits"]["trained"] == 1);
+  CHECK(second["mlp_fits"]["reused"] == 1);
+  CHECK(second["rows"].size() == 4);
+  CHECK(run_proposition_experiment(settings, out_dir, X, out, false) == 0);
+  const nlohmann::json third = summary();
+  CHECK(third["mlp_fits"]["trained"] == 0);
+  CHECK(third["mlp_fits"]["reused"] == 2);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(third["rows"][i]["se"] == second["rows"][i]["se"]);
+  const PropositionFitStore store(out_dir, matrix_digest(X));
+  const PropositionResult reused = run_proposition(X, settings, registry, {}, {&store});
+  CHECK(row_of(reused, "tanh-2", 2).se == stored_se);
+  CHECK(row_of(reused, "tanh-2", 2).details["reused"] == true);
+
+  // A training from scratch gives the stored numbers (the fits are seeded), so reuse changes nothing.
+  const PropositionResult fresh = run_proposition(X, settings, registry);
+  CHECK(row_of(fresh, "tanh-2", 2).se == stored_se);
+  CHECK(row_of(fresh, "tanh-2", 4).se == row_of(reused, "tanh-2", 4).se);
+
+  // Retrain on request, on changed parameters, on other data and over a damaged file.
+  CHECK(run_proposition(X, settings, registry, {}, {&store, /*retrain=*/true}).trained == 2);
+  CHECK(run_proposition(X, settings_with_epochs(41), registry, {}, {&store}).trained == 2);
+  const BinaryCsr other = test::random_binary(40, 20, 0.3, 72);
+  const PropositionFitStore other_store(out_dir, matrix_digest(other));
+  std::vector<std::string> lines;
+  const PropositionLog log = [&](const std::string& line) { lines.push_back(line); };
+  CHECK(run_proposition(other, settings, registry, log, {&other_store}).trained == 2);
+  CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.find("not reused: from other data or architecture parameters") != std::string::npos;
+        }) == 2);
+  test::write_text(out_dir + "/fits/tanh-2/k=4.json", "{\"format\": \"aelab-proposition-fit-1\", \"se\": ");
+  lines.clear();
+  const PropositionResult repaired = run_proposition(other, settings, registry, log, {&other_store});
+  CHECK(repaired.trained == 1);
+  CHECK(repaired.reused == 1);
+  CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.find("k=4.json not reused: not a Proposition fit file") != std::string::npos;
+        }) == 1);
 }
