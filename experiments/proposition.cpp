@@ -312,6 +312,11 @@ int run_proposition_experiment(const PropositionSettings& settings, const std::s
   if (!result.complete()) {
     out << "stopped after " << result.trained << " new MLP training" << (result.trained == 1 ? "" : "s") << " ("
         << result.reused << " stored, " << result.not_run << " not run): rerun to continue; no summary written\n";
+    if (result.violations > 0) {
+      out << result.violations << " violation" << (result.violations > 1 ? "s" : "")
+          << " of the bound among the finished fits (see the log)\n";
+      return 1;
+    }
     return 0;
   }
   const std::string plot_note = write_proposition_results(result, settings, out_dir, provenance);

@@ -14,6 +14,7 @@
 #include "experiments/manifest.hpp"
 #include "experiments/proposition.hpp"
 #include "experiments/run_lock.hpp"
+#include "experiments/split_digest.hpp"
 
 namespace aelab {
 
@@ -68,12 +69,20 @@ int run_proposition_config(const ExperimentRequest& request) {
       load_experiment_data(data, save_split ? (std::filesystem::path(out_dir) / "split").string() : "", log);
   const BinaryCsr& X = loaded.split.train;
   if (request.options.dry_run) {
+    const PropositionFitStore store(out_dir, matrix_digest(X));
+    std::size_t stored = 0;
+    for (const auto& a : parsed.architectures)
+      for (std::size_t k : parsed.ranks) {
+        std::string why;
+        stored += store.load(a.id, k, a.params.with("rank", static_cast<std::int64_t>(k)), why) ? 1 : 0;
+      }
     out << "proposition experiment " << name << ": " << X.n_rows() << " training users x " << X.n_cols() << " items, "
         << X.nnz() << " interactions\n"
         << "  bound: top " << parsed.ranks.back() << " eigenpairs of G = X^T X (" << X.n_cols() << " x " << X.n_cols()
         << ")\n"
         << "  fits: " << parsed.architectures.size() << " architectures x " << parsed.ranks.size() << " ranks = " << fits
-        << " MLP trainings (plus the closed-form linear AE per rank)\n"
+        << " MLP trainings (plus the closed-form linear AE per rank), " << stored << " of them stored in "
+        << out_dir << "/fits\n"
         << "  estimated peak memory: " << format_bytes(peak_memory_estimate(parsed, *request.registry, X.n_cols()))
         << " beyond the data\n"
         << "  output: " << out_dir << "\n";

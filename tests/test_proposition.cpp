@@ -231,6 +231,10 @@ TEST_CASE("aelab run dispatches \"experiment\": \"proposition\" configs (synthet
   CHECK(first.exit_code == 0);
   CHECK(first.out.find("stopped after 1 new MLP training") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.file("out/proposition.json")));
+  const auto plan = test::run_aelab({"run", path, "--out", dir.file("out"), "--dry-run"});
+  CHECK(plan.exit_code == 0);
+  CHECK(plan.out.find("= 2 MLP trainings (plus the closed-form linear AE per rank), 1 of them stored in") !=
+        std::string::npos);
   const auto run = test::run_aelab({"run", path, "--out", dir.file("out"), "--quiet"});
   CAPTURE(run.err);
   CHECK(run.exit_code == 0);
