@@ -83,6 +83,37 @@ TEST_CASE("top-k ranking: ties go to the lower index, NaN ranks last, fold-in it
   CHECK(got == std::vector<std::uint32_t>(full.begin(), full.begin() + 3));
 }
 
+TEST_CASE("top-k selection equals a full sort on long score vectors with ties, NaN and infinities") {
+  // Long enough for the selection buffer (4k candidates) to be cut many times.
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t n = 200 + rng() % 3000;
+    arma::vec s(n);
+    for (auto& x : s) {
+      const unsigned kind = rng() % 20;
+      x = kind == 0 ? arma::datum::nan : kind == 1 ? -arma::datum::inf : kind == 2 ? arma::datum::inf
+                                                                         : static_cast<double>(rng() % (trial % 2 ? 9 : 100000));
+    }
+    if (trial % 5 == 0) s.fill(arma::datum::nan);  // every score NaN: index order
+    if (trial % 5 == 1) std::sort(s.begin(), s.end());  // ascending: every item enters the buffer
+    if (trial % 5 == 2) s.head(n * 9 / 10).fill(arma::datum::nan);  // the bar is NaN when finite scores arrive
+    std::vector<std::uint32_t> fold;
+    for (std::uint32_t j = 0; j < n; ++j)
+      if (rng() % 10 == 0) fold.push_back(j);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> fp;
+    for (auto j : fold) fp.emplace_back(0, j);
+    const BinaryCsr F = BinaryCsr::from_pairs(1, n, fp);
+    const auto ranking = brute_ranking(s, fold);
+    for (std::size_t k : {1ul, 7ul, 100ul, 1000ul, 5000ul}) {
+      CAPTURE(trial);
+      CAPTURE(k);
+      std::vector<std::uint32_t> top;
+      top_k_items(s.memptr(), n, F.row(0), k, top);
+      CHECK(top == std::vector<std::uint32_t>(ranking.begin(), ranking.begin() + std::min(k, ranking.size())));
+    }
+  }
+}
+
 TEST_CASE("NDCG and Recall equal the brute-force definitions on random cases with ties") {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 300; ++trial) {
