@@ -42,11 +42,11 @@ struct BlockPlan {
 //    products are compute-bound and wider blocks only add vectors (k = 500: 2,816 vectors at s = 64,
 //    4,096 at s = 128);
 //  - guard: Ritz vectors kept beyond the wanted ones at a restart: max(s, want / 4), widened for more
-//    than 40 wanted pairs to min(want + s, 250) where the basis still fits in n / 2. Keeping about as many unwanted Ritz vectors as wanted
-//    ones widens the effective gap at the cut-off; measured at n = 10,000 (2 BLAS threads), want 101:
-//    2.9 s against 4.0 s with want / 4, want 201: 4.8 against 5.6 s, want 301 (guard 250): 5.2 against
-//    6.2 s; at want 501 and 1,001 a larger guard only added orthogonalisation (8.2 s at want + s against
-//    7.5-7.6 s at 250 or want / 4);
+//    than 40 wanted pairs to min(want + s, 250) where the basis still fits in n / 2. Keeping about as
+//    many unwanted Ritz vectors as wanted ones widens the effective gap at the cut-off; measured at
+//    n = 10,000 (2 BLAS threads), want 101: 2.9 s against 4.0 s with want / 4, want 201: 4.8 against
+//    5.6 s, want 301 (guard 250): 5.2 against 6.2 s; at want 501 and 1,001 a larger guard only added
+//    orthogonalisation (8.2 s at want + s against 7.5-7.6 s at 250 or want / 4);
 //  - expansion per cycle: 2s for small sets (fewest vectors), 5s otherwise (k = 100: 5 restarts and
 //    928 vectors against 14 restarts and 1,024 vectors at 2s; larger expansions cost more
 //    orthogonalisation than they save).
