@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/eval/metrics.hpp"
+#include "core/linalg/blas.hpp"
 #include "core/solver/models.hpp"
 #include "tests/test_support.hpp"
 
@@ -211,4 +212,47 @@ TEST_CASE("evaluate counts non-finite scores of ranked items only") {
   const auto result = evaluate(FixedScores(scores), set, default_metrics());
   CHECK(result.n_nonfinite_scores == 1);
   CHECK(result.per_user.at("recall@20") == std::vector<double>{1.0, 1.0});
+}
+
+TEST_CASE("evaluate: users ranked on several threads give the values of one thread, in row order") {
+  const std::size_t n = 60, users = 400;
+  const BinaryCsr fold = test::random_binary(users, n, 0.1, 5);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> truth;
+  std::mt19937 rng(13);
+  for (std::uint32_t u = 0; u < users; ++u) {
+    if (u % 9 == 4) continue;  // no held-out items
+    for (std::uint32_t j = 0; j < n; ++j)
+      if (rng() % 6 == 0 && !std::binary_search(fold.row(u).begin(), fold.row(u).end(), j)) truth.emplace_back(u, j);
+  }
+  HeldOutSet set;
+  set.fold_in = fold;
+  set.held_out = BinaryCsr::from_pairs(users, n, truth);
+  for (std::uint32_t u = 0; u < users; ++u) set.uids.push_back(1000 + u);
+  arma::mat scores(n, users);
+  for (auto& x : scores) x = rng() % 50 == 0 ? arma::datum::nan : static_cast<double>(rng() % 5);
+  FixedScores model(scores);
+
+  const int threads_before = blas_threads();
+  set_blas_threads(1);
+  const auto one = evaluate(model, set, default_metrics(), 1000);
+  set_blas_threads(3);  // three shares of the 400-user batch
+  const auto three = evaluate(model, set, default_metrics(), 1000);
+  const auto small_batches = evaluate(model, set, default_metrics(), 150);
+  set_blas_threads(threads_before);
+  std::size_t empty = 0;
+  for (std::size_t u = 0; u < users; ++u) empty += set.held_out.row(u).empty();
+  for (const auto* r : {&three, &small_batches}) {
+    CHECK(r->uids == one.uids);
+    CHECK(r->n_excluded == empty);
+    CHECK(r->n_nonfinite_scores == one.n_nonfinite_scores);
+    for (const auto& m : default_metrics()) CHECK(r->per_user.at(m.name()) == one.per_user.at(m.name()));
+  }
+  CHECK(one.n_nonfinite_scores > 0);
+  std::size_t i = 0;
+  for (std::size_t u = 0; u < users; ++u) {
+    if (set.held_out.row(u).empty()) continue;
+    std::vector<std::uint32_t> f(fold.row(u).begin(), fold.row(u).end()),
+        t(set.held_out.row(u).begin(), set.held_out.row(u).end());
+    CHECK(three.per_user.at("recall@20")[i++] == doctest::Approx(brute_recall(brute_ranking(scores.col(u), f), t, 20)));
+  }
 }

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <exception>
+#include <thread>
 
+#include "core/linalg/blas.hpp"
 #include "core/util/error.hpp"
 #include "core/util/timer.hpp"
 
@@ -145,30 +148,70 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
   if (batch_users == 0) batch_users = std::max<std::size_t>(1, (std::size_t(256) << 20) / (8 * std::max<std::size_t>(n, 1)));
   std::size_t k_max = 0;
   for (const auto& m : metrics) k_max = std::max(k_max, m.k);
+  // The ranking and metrics of a batch's users are independent: they are split over as many threads
+  // as BLAS may use (the run's `threads` setting), and merged in row order.
+  const std::size_t workers = static_cast<std::size_t>(std::max(1, blas_threads()));
 
   EvaluationResult result;
   for (const auto& m : metrics) result.per_user[m.name()];
   arma::mat scores;
-  std::vector<std::uint32_t> ranking;
+  std::vector<std::uint8_t> has_held_out;
+  std::vector<std::size_t> nonfinite;
+  std::vector<std::vector<double>> values(metrics.size());
   for (std::size_t begin = 0; begin < set.n_users(); begin += batch_users) {
     const std::size_t end = std::min(set.n_users(), begin + batch_users);
+    const std::size_t count = end - begin;
     model.score(set.fold_in, begin, end, scores);
-    for (std::size_t u = begin; u < end; ++u) {
-      const auto held_out = set.held_out.row(u);
-      if (held_out.empty()) {
+    has_held_out.assign(count, 0);
+    nonfinite.assign(count, 0);
+    for (auto& v : values) v.assign(count, 0.0);
+    auto rank_users = [&](std::size_t first, std::size_t last) {
+      std::vector<std::uint32_t> ranking;
+      for (std::size_t i = first; i < last; ++i) {
+        const std::size_t u = begin + i;
+        const auto held_out = set.held_out.row(u);
+        if (held_out.empty()) continue;
+        has_held_out[i] = 1;
+        const double* user_scores = scores.colptr(i);
+        // Only ranked items count: a model may put -inf on fold-in items itself, as the reference does.
+        const auto fold_in = set.fold_in.row(u);
+        std::size_t bad = 0;
+        for (std::size_t j = 0; j < n; ++j) bad += !std::isfinite(user_scores[j]);
+        for (std::uint32_t j : fold_in) bad -= !std::isfinite(user_scores[j]);
+        nonfinite[i] = bad;
+        top_k_items(user_scores, n, fold_in, k_max, ranking);
+        for (std::size_t m = 0; m < metrics.size(); ++m)
+          values[m][i] = metrics[m].kind == MetricSpec::Kind::ndcg ? ndcg_at_k(ranking, held_out, metrics[m].k)
+                                                                   : recall_at_k(ranking, held_out, metrics[m].k);
+      }
+    };
+    const std::size_t shares = std::min(workers, std::max<std::size_t>(1, count / 64));
+    std::vector<std::thread> helpers;
+    std::vector<std::exception_ptr> failures(shares);
+    for (std::size_t w = 1; w < shares; ++w)
+      helpers.emplace_back([&, w] {
+        try {
+          rank_users(count * w / shares, count * (w + 1) / shares);
+        } catch (...) {
+          failures[w] = std::current_exception();
+        }
+      });
+    try {
+      rank_users(0, count / shares);
+    } catch (...) {
+      failures[0] = std::current_exception();
+    }
+    for (auto& helper : helpers) helper.join();
+    for (const auto& failure : failures)
+      if (failure) std::rethrow_exception(failure);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!has_held_out[i]) {
         ++result.n_excluded;
         continue;
       }
-      const double* user_scores = scores.colptr(u - begin);
-      // Only ranked items count: a model may put -inf on fold-in items itself, as the reference does.
-      const auto fold_in = set.fold_in.row(u);
-      for (std::size_t j = 0; j < n; ++j) result.n_nonfinite_scores += !std::isfinite(user_scores[j]);
-      for (std::uint32_t j : fold_in) result.n_nonfinite_scores -= !std::isfinite(user_scores[j]);
-      top_k_items(user_scores, n, fold_in, k_max, ranking);
-      result.uids.push_back(set.uids[u]);
-      for (const auto& m : metrics)
-        result.per_user[m.name()].push_back(m.kind == MetricSpec::Kind::ndcg ? ndcg_at_k(ranking, held_out, m.k)
-                                                                             : recall_at_k(ranking, held_out, m.k));
+      result.n_nonfinite_scores += nonfinite[i];
+      result.uids.push_back(set.uids[begin + i]);
+      for (std::size_t m = 0; m < metrics.size(); ++m) result.per_user[metrics[m].name()].push_back(values[m][i]);
     }
   }
   result.seconds = timer.seconds();
