@@ -8,10 +8,10 @@
 // as "not registered" when this build does not have it.
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
+#include "cli/data_options.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "core/util/error.hpp"
@@ -35,23 +35,6 @@ BinaryCsr synthetic_training_matrix(std::size_t users, std::size_t items, double
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(raw.n_rows());
   for (std::size_t r = 0; r < raw.n_rows(); ++r) pairs[r] = {raw.user[r], raw.item[r]};
   return BinaryCsr::from_pairs(raw.users.size(), std::max<std::size_t>(items, raw.items.size()), std::move(pairs));
-}
-
-std::vector<std::uint64_t> parse_ranks(const std::string& text) {
-  std::vector<std::uint64_t> ranks;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');) {
-    try {
-      std::size_t used = 0;
-      const long long k = std::stoll(item, &used);
-      if (used != item.size() || k < 1) throw Error("");
-      ranks.push_back(static_cast<std::uint64_t>(k));
-    } catch (...) {
-      throw Error("aelab bench admm: --ranks: expected positive integers separated by commas, got \"" + text + "\"");
-    }
-  }
-  if (ranks.empty()) throw Error("aelab bench admm: --ranks is empty");
-  return ranks;
 }
 
 struct FitTiming {
@@ -126,7 +109,9 @@ int run_admm_bench(const Arguments& args) {
   // The generator needs 5 <= mean <= items / 2; the default stays inside that range for small sizes.
   const double per_user = cl.number("per-user").value_or(std::min(40.0, std::max(5.0, static_cast<double>(items) / 4)));
   if (users < 1 || !(per_user >= 1)) throw Error("aelab bench admm: --users and --per-user must be positive");
-  const std::vector<std::uint64_t> ranks = parse_ranks(cl.value("ranks").value_or("10,100,500,1000"));
+  std::vector<std::uint64_t> ranks;
+  for (std::size_t k : cli::positive_integer_list(cl.value("ranks").value_or("10,100,500,1000"), "aelab bench admm", "ranks"))
+    ranks.push_back(k);
   const long long epochs = cl.integer("epochs").value_or(10);
   const Dtype dtype = parse_dtype(cl.value("dtype").value_or("float64"));
   const double lambda = cl.number("lambda").value_or(300), p = cl.number("p").value_or(0.33),

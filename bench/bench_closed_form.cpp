@@ -16,6 +16,7 @@
 
 #include "bench/suites.hpp"
 #include "cli/args.hpp"
+#include "cli/data_options.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/linalg/blas.hpp"
 #include "core/linalg/dense_linalg.hpp"
@@ -28,22 +29,6 @@
 namespace aelab::bench {
 
 namespace {
-
-std::vector<std::size_t> parse_list(const std::string& text, const std::string& option) {
-  std::vector<std::size_t> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    try {
-      std::size_t used = 0;
-      const long long v = std::stoll(item, &used);
-      if (used != item.size() || v < 1) throw std::invalid_argument(item);
-      out.push_back(static_cast<std::size_t>(v));
-    } catch (const std::exception&) {
-      throw Error("aelab bench closed-form: --" + option + " expects positive integers separated by commas, got \"" + text + "\"");
-    }
-  }
-  return out;
-}
 
 // Every row of the seeded generator as a binary interaction (an item that never appears is an empty
 // column; lambda > 0 keeps G + Lambda positive definite).
@@ -228,12 +213,15 @@ int run(const Arguments& args) {
        {"no-keep-gram", "", "rebuild G from the sparse rows whenever needed instead of keeping a copy"}});
   if (!cl.parse(args)) return 0;
   Settings settings;
-  const auto sizes = parse_list(cl.value("sizes").value_or("2000,5000,10000"), "sizes");
+  auto integers = [](const std::string& text, const char* option) {
+    return cli::positive_integer_list(text, "aelab bench closed-form", option);
+  };
+  const auto sizes = integers(cl.value("sizes").value_or("2000,5000,10000"), "sizes");
   const std::string f32_text = cl.value("f32-sizes").value_or("20000");
-  const auto f32_sizes = f32_text == "none" ? std::vector<std::size_t>{} : parse_list(f32_text, "f32-sizes");
-  settings.ranks = parse_list(cl.value("ranks").value_or("10,100,1000"), "ranks");
+  const auto f32_sizes = f32_text == "none" ? std::vector<std::size_t>{} : integers(f32_text, "f32-sizes");
+  settings.ranks = integers(cl.value("ranks").value_or("10,100,1000"), "ranks");
   const std::string sweep_text = cl.value("sweep").value_or("10,20,50,100,200,500,1000");
-  if (sweep_text != "none") settings.sweep = parse_list(sweep_text, "sweep");
+  if (sweep_text != "none") settings.sweep = integers(sweep_text, "sweep");
   if (!std::is_sorted(settings.sweep.begin(), settings.sweep.end()))
     throw Error("aelab bench closed-form: --sweep ranks must be ascending");
   if (auto r = cl.integer("users-per-item")) {

@@ -23,20 +23,6 @@ namespace aelab::bench {
 
 namespace {
 
-std::vector<std::size_t> parse_ranks(const std::string& text) {
-  std::vector<std::size_t> ranks;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    char* end = nullptr;
-    const long long k = std::strtoll(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || k < 1)
-      throw Error("aelab bench exact: --ranks expects positive integers separated by commas, got '" + text + "'");
-    ranks.push_back(static_cast<std::size_t>(k));
-  }
-  if (ranks.empty()) throw Error("aelab bench exact: --ranks is empty");
-  return ranks;
-}
-
 std::string format(const char* pattern, double value) {
   char text[64];
   std::snprintf(text, sizeof text, pattern, value);
@@ -69,7 +55,8 @@ int bench_exact(const Arguments& args) {
   const std::size_t items = cli::count_option(cl, command, "items", 5000);
   if (items < 50) throw Error(command + ": --items expects at least 50, got " + std::to_string(items));
   const std::size_t users = cli::count_option(cl, command, "users", 5 * items);
-  const std::vector<std::size_t> ranks = parse_ranks(cl.value("ranks").value_or("10,100,500"));
+  const std::vector<std::size_t> ranks =
+      cli::positive_integer_list(cl.value("ranks").value_or("10,100,500"), "aelab bench exact", "ranks");
   const double lambda = cl.number("lambda").value_or(300.0), p = cl.number("p").value_or(0.33);
   const Dtype dtype = parse_dtype(cl.value("dtype").value_or("float64"));
   const std::size_t max_iterations = cli::count_option(cl, command, "max-iterations", 5000);

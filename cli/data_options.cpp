@@ -1,7 +1,9 @@
 #include "cli/data_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/util/error.hpp"
 
@@ -66,6 +68,23 @@ std::size_t count_option(const CommandLine& cl, const std::string& command, cons
   if (!v) return fallback;
   if (*v < 0) throw Error(command + ": --" + name + " expects a non-negative integer, got " + std::to_string(*v));
   return static_cast<std::size_t>(*v);
+}
+
+std::vector<std::size_t> positive_integer_list(const std::string& text, const std::string& command,
+                                               const std::string& option) {
+  std::vector<std::size_t> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    char* end = nullptr;
+    const long long v = item.empty() ? 0 : std::strtoll(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v < 1)
+      throw Error(command + ": --" + option + " expects positive integers separated by commas, got \"" + text + "\"");
+    out.push_back(static_cast<std::size_t>(v));
+    start = comma + 1;
+  }
+  return out;
 }
 
 SplitOptions split_options(const CommandLine& cl, const std::string& command) {

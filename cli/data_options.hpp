@@ -24,6 +24,11 @@ std::vector<OptionSpec> operator+(std::vector<OptionSpec> a, const std::vector<O
 // A non-negative integer option (default when absent), with a one-line error naming the option.
 std::size_t count_option(const CommandLine& cl, const std::string& command, const std::string& name, std::size_t fallback);
 
+// "10,100,1000" as positive integers; an empty list or a bad item is a one-line error naming the option:
+// "<command>: --<option> expects positive integers separated by commas, got \"<text>\"".
+std::vector<std::size_t> positive_integer_list(const std::string& text, const std::string& command,
+                                               const std::string& option);
+
 // "1.23 s"
 std::string seconds_text(double seconds);
 // Shortest text that reads back as the same double ("3.5", not "3.500000").
