@@ -14,6 +14,7 @@ int run_closed_form_bench(const Arguments& args);  // bench/bench_closed_form.cp
 int bench_exact(const Arguments& args);            // bench/bench_exact.cpp
 int run_sweep_bench(const Arguments& args);        // bench/bench_sweep.cpp
 int bench_mlp(const Arguments& args);              // bench/bench_mlp.cpp
+int bench_eval(const Arguments& args);             // bench/bench_eval.cpp
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
@@ -22,6 +23,7 @@ const std::vector<Suite>& suites() {
       {"admm", run_admm_bench, "seed Table 1: admm epochs vs closed_form_approx per rank, epoch vs SPD inverse"},
       {"exact", bench_exact, "exact solver: iterations/time to tolerance from Algorithm 1 vs random starts (--items N --ranks K,K)"},
       {"sweep", run_sweep_bench, "a Figure-1 sweep of the closed forms through the runner vs its inverses and eigendecompositions"},
+      {"eval", bench_eval, "evaluation throughput (scores, top-100, metrics) of low-rank and dense models, all threads vs one"},
       {"mlp", bench_mlp, "mlp solver training throughput (users/s per epoch), [n-600-200-n] tanh, float32 vs float64"},
   };
   return table;

@@ -256,3 +256,18 @@ TEST_CASE("evaluate: users ranked on several threads give the values of one thre
     CHECK(three.per_user.at("recall@20")[i++] == doctest::Approx(brute_recall(brute_ranking(scores.col(u), f), t, 20)));
   }
 }
+
+TEST_CASE("aelab bench eval runs at a smoke-test size and rejects bad options in one line") {
+  const auto ok = test::run_aelab({"bench", "eval", "--items", "300", "--users", "200", "--ranks", "5,40"});
+  CAPTURE(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.out.find("data: 200 held-out users x 300 items") != std::string::npos);
+  CHECK(ok.out.find("low rank k = 40") != std::string::npos);
+  CHECK(ok.out.find("dense n x n               1") != std::string::npos);
+  const auto bad = test::run_aelab({"bench", "eval", "--ranks", "5,,6"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err == "aelab: error: aelab bench eval: --ranks expects positive integers separated by commas, got \"5,,6\"\n");
+  const auto too_big = test::run_aelab({"bench", "eval", "--items", "300", "--ranks", "301"});
+  CHECK(too_big.exit_code == 1);
+  CHECK(too_big.err == "aelab: error: aelab bench eval: --ranks: rank 301 exceeds --items 300\n");
+}
