@@ -60,6 +60,25 @@ class FixedScores : public FittedModel {
   nlohmann::json d_ = nlohmann::json::object();
 };
 
+// Held-out users for evaluate(): fold-in rows from test::random_binary(fold_seed), held-out items
+// drawn from the rest with probability 1 / truth_one_in, none for the users u with
+// u % empty_every == empty_at (they must be excluded and counted); uids uid_base + u.
+HeldOutSet random_held_out(std::size_t users, std::size_t n, unsigned fold_seed, std::mt19937& rng,
+                           unsigned truth_one_in, unsigned empty_every, unsigned empty_at, std::uint64_t uid_base) {
+  HeldOutSet set;
+  set.fold_in = test::random_binary(users, n, 0.1, fold_seed);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> truth;
+  for (std::uint32_t u = 0; u < users; ++u) {
+    if (u % empty_every == empty_at) continue;
+    const auto row = set.fold_in.row(u);
+    for (std::uint32_t j = 0; j < n; ++j)
+      if (rng() % truth_one_in == 0 && !std::binary_search(row.begin(), row.end(), j)) truth.emplace_back(u, j);
+  }
+  set.held_out = BinaryCsr::from_pairs(users, n, truth);
+  for (std::uint32_t u = 0; u < users; ++u) set.uids.push_back(uid_base + u);
+  return set;
+}
+
 }  // namespace
 
 TEST_CASE("metric names parse and print") {
@@ -159,18 +178,9 @@ TEST_CASE("a perfect ranking has NDCG 1 and Recall 1 even with fewer held-out it
 
 TEST_CASE("evaluate: batching does not change per-user values; empty held-out users are excluded and counted") {
   const std::size_t n = 40, users = 23;
-  const BinaryCsr fold = test::random_binary(users, n, 0.1, 3);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> truth;
   std::mt19937 rng(11);
-  for (std::uint32_t u = 0; u < users; ++u) {
-    if (u % 7 == 3) continue;  // no held-out items
-    for (std::uint32_t j = 0; j < n; ++j)
-      if (rng() % 5 == 0 && !std::binary_search(fold.row(u).begin(), fold.row(u).end(), j)) truth.emplace_back(u, j);
-  }
-  HeldOutSet set;
-  set.fold_in = fold;
-  set.held_out = BinaryCsr::from_pairs(users, n, truth);
-  for (std::uint32_t u = 0; u < users; ++u) set.uids.push_back(100 + u);
+  const HeldOutSet set = random_held_out(users, n, 3, rng, 5, 7, 3, 100);
+  const BinaryCsr& fold = set.fold_in;
   arma::mat scores(n, users);
   for (auto& x : scores) x = static_cast<double>(rng() % 4);
   FixedScores model(scores);
@@ -216,18 +226,9 @@ TEST_CASE("evaluate counts non-finite scores of ranked items only") {
 
 TEST_CASE("evaluate: users ranked on several threads give the values of one thread, in row order") {
   const std::size_t n = 60, users = 400;
-  const BinaryCsr fold = test::random_binary(users, n, 0.1, 5);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> truth;
   std::mt19937 rng(13);
-  for (std::uint32_t u = 0; u < users; ++u) {
-    if (u % 9 == 4) continue;  // no held-out items
-    for (std::uint32_t j = 0; j < n; ++j)
-      if (rng() % 6 == 0 && !std::binary_search(fold.row(u).begin(), fold.row(u).end(), j)) truth.emplace_back(u, j);
-  }
-  HeldOutSet set;
-  set.fold_in = fold;
-  set.held_out = BinaryCsr::from_pairs(users, n, truth);
-  for (std::uint32_t u = 0; u < users; ++u) set.uids.push_back(1000 + u);
+  const HeldOutSet set = random_held_out(users, n, 5, rng, 6, 9, 4, 1000);
+  const BinaryCsr& fold = set.fold_in;
   arma::mat scores(n, users);
   for (auto& x : scores) x = rng() % 50 == 0 ? arma::datum::nan : static_cast<double>(rng() % 5);
   FixedScores model(scores);
