@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <exception>
+#include <system_error>
 #include <thread>
 
 #include "core/linalg/blas.hpp"
@@ -81,7 +82,8 @@ void top_k_items(const double* scores, std::size_t n, const BinaryCsr::Row& excl
     std::uint32_t item;
   };
   auto before = [](const Candidate& a, const Candidate& b) { return ranks_before(a.score, a.item, b.score, b.item); };
-  const std::size_t capacity = 4 * k;
+  // (Never more than n + 1: a buffer that cannot fill is never cut, and a huge k reserves nothing.)
+  const std::size_t capacity = std::min(4 * k, n + 1);
   thread_local std::vector<Candidate> buffer;
   buffer.clear();
   buffer.reserve(capacity);
@@ -186,21 +188,23 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
       }
     };
     const std::size_t shares = std::min(workers, std::max<std::size_t>(1, count / 64));
-    std::vector<std::thread> helpers;
     std::vector<std::exception_ptr> failures(shares);
-    for (std::size_t w = 1; w < shares; ++w)
-      helpers.emplace_back([&, w] {
-        try {
-          rank_users(count * w / shares, count * (w + 1) / shares);
-        } catch (...) {
-          failures[w] = std::current_exception();
-        }
-      });
-    try {
-      rank_users(0, count / shares);
-    } catch (...) {
-      failures[0] = std::current_exception();
+    auto run_share = [&](std::size_t w) {
+      try {
+        rank_users(count * w / shares, count * (w + 1) / shares);
+      } catch (...) {
+        failures[w] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t w = 1; w < shares; ++w) {
+      try {
+        helpers.emplace_back(run_share, w);
+      } catch (const std::system_error&) {  // no thread available: this one does the share
+        run_share(w);
+      }
     }
+    run_share(0);
     for (auto& helper : helpers) helper.join();
     for (const auto& failure : failures)
       if (failure) std::rethrow_exception(failure);
