@@ -13,7 +13,6 @@
 #include "core/linalg/blas.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "core/util/error.hpp"
-#include "core/util/file_reader.hpp"
 #include "core/util/file_writer.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/timer.hpp"
@@ -23,6 +22,7 @@
 #include "experiments/progress.hpp"
 #include "experiments/results.hpp"
 #include "experiments/run_lock.hpp"
+#include "experiments/stored_record.hpp"
 
 namespace aelab {
 
@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kGapPointFormat = "aelab-gap-point-1";
+constexpr StoredRecordKind kGapPoint{"aelab-gap-point-1", "gap point", "settings"};
 constexpr const char* kGapFormat = "aelab-gap-1";
 
 std::string join(const std::vector<std::string>& items) {
@@ -82,30 +82,17 @@ std::string gap_key(const std::string& split_digest, const GapPoint& point, cons
   for (const GapEntry& e : entries) solvers.push_back({{"solver", e.solver->name()}, {"params", e.params.values()}});
   nlohmann::json metrics = nlohmann::json::array();
   for (const MetricSpec& m : options.metrics) metrics.push_back(m.name());
-  const nlohmann::json what = {{"format", kGapPointFormat}, {"split", split_digest},
+  const nlohmann::json what = {{"format", kGapPoint.format}, {"split", split_digest},
                                {"point", point_params(point).values()}, {"solvers", solvers},
                                {"dtype", dtype_name(options.dtype)}, {"on", options.on}, {"metrics", metrics}};
   return sha256_hex(what.dump());
 }
 
 std::optional<nlohmann::json> read_stored(const std::string& path, const std::string& key, std::string& why) {
-  const std::optional<std::string> text = read_file_bytes(path);
-  if (!text) return std::nullopt;
-  try {
-    nlohmann::json stored = nlohmann::json::parse(*text);
-    if (!stored.is_object() || stored.value("format", "") != kGapPointFormat || !stored.contains("report")) {
-      why = "not a gap point file";
-      return std::nullopt;
-    }
-    if (stored.value("key", "") != key) {
-      why = "from other data or settings (its key differs)";
-      return std::nullopt;
-    }
-    return stored["report"];
-  } catch (const nlohmann::json::exception&) {
-    why = "unreadable";
-    return std::nullopt;
-  }
+  const auto stored =
+      read_stored_record(path, kGapPoint, key, [](const nlohmann::json& j) { return j.contains("report"); }, why);
+  if (!stored) return std::nullopt;
+  return (*stored)["report"];
 }
 
 nlohmann::json without_diagnostics(nlohmann::json report) {
@@ -343,12 +330,8 @@ GapRunReport run_gap_section(const ExperimentConfig& config, const ExperimentDat
     Timer timer;
     try {
       nlohmann::json result = approximation_gap(*cache, data.split, registry, point, options_at);
-      write_file_atomically(files[i], nlohmann::json{{"format", kGapPointFormat},
-                                                     {"key", keys[i]},
-                                                     {"finished_at", utc_timestamp()},
-                                                     {"seconds", timer.seconds()},
-                                                     {"report", result}}
-                                              .dump(1) + "\n");
+      write_stored_record(files[i], kGapPoint, keys[i],
+                          {{"finished_at", utc_timestamp()}, {"seconds", timer.seconds()}, {"report", result}});
       std::string line = "approximation gap at " + point.str() + ":";
       for (const auto& row : result["rows"])
         if (row["label"] != "exact" && row["relative_gap"].is_number())
