@@ -111,12 +111,6 @@ std::string PointStore::users_path(const std::string& solver_id, const ParamSet&
 
 namespace {
 
-bool read_file(const std::string& path, std::string& out) {
-  std::optional<std::string> bytes = read_file_bytes(path);
-  if (bytes) out = std::move(*bytes);
-  return bytes.has_value();
-}
-
 void put_u64(std::string& out, std::uint64_t x) {
   for (int i = 0; i < 8; ++i) out += static_cast<char>((x >> (8 * i)) & 0xff);
 }
@@ -181,10 +175,11 @@ std::optional<PointRecord> PointStore::load(const std::string& solver_id, const 
                                             std::string& why, bool with_per_user) const {
   why.clear();
   const std::string path = json_path(solver_id, params);
-  std::string text;
-  if (!fs::exists(path) || !read_file(path, text)) return std::nullopt;
+  if (!fs::exists(path)) return std::nullopt;
+  const std::optional<std::string> text = read_file_bytes(path);
+  if (!text) return std::nullopt;
   try {
-    const auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const auto parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) throw Error("not valid JSON");
     PointRecord record = PointRecord::from_json(parsed);
     if (record.key != key) {
@@ -196,16 +191,16 @@ std::optional<PointRecord> PointStore::load(const std::string& solver_id, const 
       return std::nullopt;
     }
     const std::string users = users_path(solver_id, params);
-    std::string bytes;
-    if (!read_file(users, bytes)) {
+    const std::optional<std::string> bytes = read_file_bytes(users);
+    if (!bytes) {
       why = "its per-user file is missing";
       return std::nullopt;
     }
-    if (sha256_hex(bytes) != record.users_sha256) {
+    if (sha256_hex(*bytes) != record.users_sha256) {
       why = "its per-user file does not match the recorded digest";
       return std::nullopt;
     }
-    decode_per_user(bytes, users, record.test_uids, record.test_per_user);
+    decode_per_user(*bytes, users, record.test_uids, record.test_per_user);
     if (!with_per_user) {
       record.test_uids.clear();
       record.test_per_user.clear();
@@ -219,10 +214,10 @@ std::optional<PointRecord> PointStore::load(const std::string& solver_id, const 
 
 void PointStore::load_per_user(PointRecord& record) const {
   const std::string path = users_path(record.solver_id, record.params);
-  std::string bytes;
-  if (!read_file(path, bytes)) throw Error(path + ": missing (per-user metrics of a stored point)");
-  if (sha256_hex(bytes) != record.users_sha256) throw Error(path + ": does not match the digest recorded in its point file");
-  decode_per_user(bytes, path, record.test_uids, record.test_per_user);
+  const std::optional<std::string> bytes = read_file_bytes(path);
+  if (!bytes) throw Error(path + ": missing (per-user metrics of a stored point)");
+  if (sha256_hex(*bytes) != record.users_sha256) throw Error(path + ": does not match the digest recorded in its point file");
+  decode_per_user(*bytes, path, record.test_uids, record.test_per_user);
 }
 
 void PointStore::save(PointRecord& record) const {
