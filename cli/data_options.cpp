@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <cstdlib>
 
 #include "core/util/error.hpp"
 
@@ -76,10 +75,11 @@ std::vector<std::size_t> positive_integer_list(const std::string& text, const st
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, comma - start);
-    char* end = nullptr;
-    const long long v = item.empty() ? 0 : std::strtoll(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 1)
+    const char* first = text.data() + start;
+    const char* last = text.data() + comma;
+    long long v = 0;
+    const auto [end, error] = std::from_chars(first, last, v);  // out of range is an error, not a clamp
+    if (first == last || error != std::errc() || end != last || v < 1)
       throw Error(command + ": --" + option + " expects positive integers separated by commas, got \"" + text + "\"");
     out.push_back(static_cast<std::size_t>(v));
     start = comma + 1;
