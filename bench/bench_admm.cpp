@@ -109,9 +109,9 @@ int run_admm_bench(const Arguments& args) {
   // The generator needs 5 <= mean <= items / 2; the default stays inside that range for small sizes.
   const double per_user = cl.number("per-user").value_or(std::min(40.0, std::max(5.0, static_cast<double>(items) / 4)));
   if (users < 1 || !(per_user >= 1)) throw Error("aelab bench admm: --users and --per-user must be positive");
-  std::vector<std::uint64_t> ranks;
-  for (std::size_t k : cli::positive_integer_list(cl.value("ranks").value_or("10,100,500,1000"), "aelab bench admm", "ranks"))
-    ranks.push_back(k);
+  const std::vector<std::size_t> rank_list =
+      cli::positive_integer_list(cl.value("ranks").value_or("10,100,500,1000"), "aelab bench admm", "ranks");
+  const std::vector<std::uint64_t> ranks(rank_list.begin(), rank_list.end());
   const long long epochs = cl.integer("epochs").value_or(10);
   const Dtype dtype = parse_dtype(cl.value("dtype").value_or("float64"));
   const double lambda = cl.number("lambda").value_or(300), p = cl.number("p").value_or(0.33),

@@ -2,7 +2,8 @@
 // core/eval/metrics.hpp) for the two model shapes, at the BLAS thread count of the run and on one
 // thread. The ranking of a batch's users is split over the BLAS threads, so the two rows show what
 // the threads buy. Models and users are random (the cost does not depend on the values): fold-in
-// and held-out rows of `--per-user` distinct items each.
+// and held-out rows of `--per-user` items each, drawn with replacement (repeats merge, so a row may
+// hold slightly fewer).
 #include <algorithm>
 #include <cstdio>
 #include <iostream>

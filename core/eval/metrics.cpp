@@ -155,7 +155,8 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
   const std::size_t workers = static_cast<std::size_t>(std::max(1, blas_threads()));
 
   EvaluationResult result;
-  for (const auto& m : metrics) result.per_user[m.name()];
+  std::vector<std::vector<double>*> per_metric;  // result.per_user's vectors, in the order of `metrics`
+  for (const auto& m : metrics) per_metric.push_back(&result.per_user[m.name()]);
   arma::mat scores;
   std::vector<std::uint8_t> has_held_out;
   std::vector<std::size_t> nonfinite;
@@ -215,7 +216,7 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
       }
       result.n_nonfinite_scores += nonfinite[i];
       result.uids.push_back(set.uids[begin + i]);
-      for (std::size_t m = 0; m < metrics.size(); ++m) result.per_user[metrics[m].name()].push_back(values[m][i]);
+      for (std::size_t m = 0; m < metrics.size(); ++m) per_metric[m]->push_back(values[m][i]);
     }
   }
   result.seconds = timer.seconds();
