@@ -12,8 +12,10 @@
 namespace aelab {
 
 ParamSpec rank_param_spec() {
-  return param_spec("rank", ParamType::rank, "full",
-                    "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of SPEC 2.2");
+  return ranged(param_spec("rank", ParamType::rank, "full",
+                           "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of "
+                           "SPEC 2.2"),
+                1, std::numeric_limits<double>::infinity());
 }
 
 ParamSpec lambda_param_spec() {

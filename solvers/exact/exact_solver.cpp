@@ -21,6 +21,7 @@
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
+#include "solvers/common/linear_fit_support.hpp"
 #include "solvers/exact/factor_lbfgs.hpp"
 #include "solvers/exact/factor_objective.hpp"
 
@@ -51,10 +52,7 @@ class ExactSolver : public Solver {
   std::vector<ParamSpec> params() const override {
     const double inf = arma::datum::inf;
     return {
-        ranged(param_spec("rank", ParamType::rank, "full",
-                          "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of "
-                          "SPEC 2.2"),
-               1, inf),
+        rank_param_spec(),
         ranged(param_spec("lambda", ParamType::real, 300.0, "uniform L2 weight"), 0, inf),
         ranged(param_spec("p", ParamType::real, 0.33, "dropout probability (Lambda += p/(1-p) diag(G))"), 0, 1, true,
                false),
