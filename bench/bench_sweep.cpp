@@ -20,9 +20,9 @@
 #include "core/data/vae_cf.hpp"
 #include "core/util/error.hpp"
 #include "core/util/timer.hpp"
-#include "experiments/config.hpp"
-#include "experiments/runner.hpp"
-#include "experiments/split_digest.hpp"
+#include "experiments/sweep/config.hpp"
+#include "experiments/sweep/runner.hpp"
+#include "experiments/common/split_digest.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::bench {

@@ -18,7 +18,7 @@
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
-#include "experiments/approximation_gap.hpp"
+#include "experiments/gap/approximation_gap.hpp"
 #include "solvers/builtin.hpp"
 
 namespace aelab::cli {

@@ -6,8 +6,8 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "core/util/error.hpp"
-#include "experiments/config.hpp"
-#include "experiments/plots.hpp"
+#include "experiments/sweep/config.hpp"
+#include "experiments/sweep/plots.hpp"
 
 namespace aelab::cli {
 

@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "core/util/error.hpp"
-#include "experiments/gap_experiment.hpp"
-#include "experiments/json_reader.hpp"
-#include "experiments/proposition_run.hpp"
+#include "experiments/gap/gap_section.hpp"
+#include "experiments/common/json_reader.hpp"
+#include "experiments/proposition/proposition_run.hpp"
 
 namespace aelab {
 

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/solver/registry.hpp"
-#include "experiments/config.hpp"
-#include "experiments/runner.hpp"
+#include "experiments/sweep/config.hpp"
+#include "experiments/sweep/runner.hpp"
 
 namespace aelab {
 

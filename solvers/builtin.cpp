@@ -1,5 +1,13 @@
 #include "solvers/builtin.hpp"
 
+#include "solvers/admm/admm.hpp"
+#include "solvers/closed_form_approx/closed_form_approx.hpp"
+#include "solvers/exact/exact.hpp"
+#include "solvers/mlp/mlp.hpp"
+#include "solvers/popularity/popularity.hpp"
+#include "solvers/unconstrained/unconstrained.hpp"
+#include "solvers/zero_diagonal/zero_diagonal.hpp"
+
 namespace aelab {
 
 void register_builtin_solvers(Registry& registry) {

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <sstream>
 
-#include "experiments/config.hpp"
+#include "experiments/sweep/config.hpp"
 #include "experiments/experiment_types.hpp"
-#include "experiments/grid.hpp"
-#include "experiments/json_reader.hpp"
-#include "experiments/selection.hpp"
+#include "experiments/sweep/grid.hpp"
+#include "experiments/common/json_reader.hpp"
+#include "experiments/sweep/selection.hpp"
 #include "tests/experiment_fixtures.hpp"
 
 using namespace aelab;

@@ -3,6 +3,7 @@
 
 #include "core/solver/registry.hpp"
 #include "solvers/builtin.hpp"
+#include "solvers/popularity/popularity.hpp"
 
 using namespace aelab;
 

@@ -9,8 +9,8 @@
 #include "core/eval/reconstruction_error.hpp"
 #include "core/solver/models.hpp"
 #include "core/util/file_writer.hpp"
-#include "experiments/proposition.hpp"
-#include "experiments/split_digest.hpp"
+#include "experiments/proposition/proposition.hpp"
+#include "experiments/common/split_digest.hpp"
 #include "solvers/builtin.hpp"
 #include "tests/test_support.hpp"
 

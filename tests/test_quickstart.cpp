@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "experiments/gnuplot.hpp"
-#include "experiments/plots.hpp"
+#include "experiments/common/gnuplot.hpp"
+#include "experiments/sweep/plots.hpp"
 #include "tests/test_support.hpp"
 
 using nlohmann::json;

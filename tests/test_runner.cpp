@@ -13,13 +13,13 @@
 #include <thread>
 
 #include "core/util/file_writer.hpp"
-#include "experiments/config.hpp"
-#include "experiments/gnuplot.hpp"
-#include "experiments/plots.hpp"
-#include "experiments/point_store.hpp"
-#include "experiments/run_lock.hpp"
-#include "experiments/runner.hpp"
-#include "experiments/split_digest.hpp"
+#include "experiments/sweep/config.hpp"
+#include "experiments/common/gnuplot.hpp"
+#include "experiments/sweep/plots.hpp"
+#include "experiments/sweep/point_store.hpp"
+#include "experiments/common/run_lock.hpp"
+#include "experiments/sweep/runner.hpp"
+#include "experiments/common/split_digest.hpp"
 #include "tests/experiment_fixtures.hpp"
 
 using namespace aelab;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/util/error.hpp"
-#include "experiments/statistics.hpp"
+#include "core/stats/statistics.hpp"
 
 using namespace aelab;
 

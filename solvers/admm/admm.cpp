@@ -9,7 +9,6 @@
 #include "core/util/timer.hpp"
 #include "solvers/admm/admm.hpp"
 #include "solvers/admm/admm_updates.hpp"
-#include "solvers/builtin.hpp"
 #include "solvers/common/linear_fit_support.hpp"
 
 namespace aelab {

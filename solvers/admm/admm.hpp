@@ -16,6 +16,8 @@ struct AdmmModels {
 
 // `params`: a validated ParamSet of the `admm` solver; its keep_best is ignored. At rank "full" there
 // are no iterations (the model is the closed form B^): `last` holds it and `best` is null.
+std::unique_ptr<Solver> make_admm_solver();
+
 AdmmModels fit_admm_last_and_best(FitContext& ctx, const ParamSet& params);
 
 }  // namespace aelab

@@ -5,7 +5,7 @@
 // `zero_diagonal` does. The red line of Figure 1.
 #include <memory>
 
-#include "solvers/builtin.hpp"
+#include "solvers/closed_form_approx/closed_form_approx.hpp"
 #include "solvers/common/shrinkage_projection.hpp"
 
 namespace aelab {

@@ -20,7 +20,8 @@
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
-#include "solvers/builtin.hpp"
+#include "solvers/builtin.hpp"  // temporary, until the registry is passed in (redesign)
+#include "solvers/exact/exact.hpp"
 #include "solvers/common/linear_fit_support.hpp"
 #include "solvers/exact/factor_lbfgs.hpp"
 #include "solvers/exact/factor_objective.hpp"

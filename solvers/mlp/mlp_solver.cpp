@@ -16,7 +16,7 @@
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
-#include "solvers/builtin.hpp"
+#include "solvers/mlp/mlp.hpp"
 #include "solvers/mlp/trainer.hpp"
 
 namespace aelab {

@@ -5,7 +5,7 @@
 #include "core/linalg/linalg_cache.hpp"
 #include "core/util/error.hpp"
 #include "core/util/timer.hpp"
-#include "solvers/builtin.hpp"
+#include "solvers/popularity/popularity.hpp"
 
 namespace aelab {
 

@@ -4,7 +4,7 @@
 // the ridge solution W = I - C Lambda. No zero-diagonal constraint: the blue line of Figure 1.
 #include <memory>
 
-#include "solvers/builtin.hpp"
+#include "solvers/unconstrained/unconstrained.hpp"
 #include "solvers/common/shrinkage_projection.hpp"
 
 namespace aelab {

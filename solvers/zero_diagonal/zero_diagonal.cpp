@@ -8,7 +8,7 @@
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
-#include "solvers/builtin.hpp"
+#include "solvers/zero_diagonal/zero_diagonal.hpp"
 #include "solvers/common/linear_fit_support.hpp"
 #include "solvers/zero_diagonal/zero_diagonal_als.hpp"
 

@@ -1,0 +1,41 @@
+#include "experiments/common/stored_record.hpp"
+
+#include <filesystem>
+
+#include "core/util/file_reader.hpp"
+#include "core/util/file_writer.hpp"
+
+namespace aelab {
+
+std::optional<nlohmann::json> read_stored_record(const std::string& path, const StoredRecordKind& kind,
+                                                 const std::string& key,
+                                                 const std::function<bool(const nlohmann::json&)>& well_formed,
+                                                 std::string& why) {
+  why.clear();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  const std::optional<std::string> text = read_file_bytes(path);
+  if (!text) {
+    why = "unreadable";
+    return std::nullopt;
+  }
+  nlohmann::json stored = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!stored.is_object() || stored.value("format", "") != kind.format || !well_formed(stored)) {
+    why = std::string("not a ") + kind.name + " file";
+    return std::nullopt;
+  }
+  if (stored.value("key", "") != key) {
+    why = std::string("from other data or ") + kind.key_meaning + " (its key differs)";
+    return std::nullopt;
+  }
+  return stored;
+}
+
+void write_stored_record(const std::string& path, const StoredRecordKind& kind, const std::string& key,
+                         nlohmann::json fields) {
+  fields["format"] = kind.format;
+  fields["key"] = key;
+  write_file_atomically(path, fields.dump(1) + "\n");
+}
+
+}  // namespace aelab

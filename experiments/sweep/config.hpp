@@ -1,0 +1,102 @@
+#pragma once
+// Experiment config schema v1 (docs/CONFIG.md): what `aelab run CONFIG` sweeps. Reading a config
+// validates all of it before any work starts: unknown keys, wrong types, out-of-range values,
+// unknown solvers and parameters, malformed grids, duplicate ids, a selection metric that is not
+// evaluated, missing input files — each a one-line aelab::Error carrying the JSON path.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/eval/metrics.hpp"
+#include "core/linalg/dtype.hpp"
+#include "core/solver/registry.hpp"
+#include "experiments/common/config_sections.hpp"
+#include "experiments/sweep/grid.hpp"
+
+namespace aelab {
+
+struct EvaluationConfig {
+  std::vector<MetricSpec> metrics = default_metrics();
+  bool save_per_user = false;   // export per-user test metrics of the selected points as CSV
+  std::size_t batch_users = 0;  // users scored per batch (0: automatic)
+  std::vector<std::string> metric_names() const;
+};
+
+struct SelectionConfig {
+  std::string on = "validation";
+  std::string metric = "ndcg@100";
+  std::vector<std::string> per = {"rank"};
+};
+
+struct ExecutionConfig {
+  enum class RankFits { shared, independent };
+  // shared: one Solver::fit_ranks call per (solver, other parameters) hands out every rank from one
+  // decomposition; independent: every rank is its own fit and gets a fresh inverse, so each point's
+  // training time is the honest cost of fitting that rank alone (Table 1).
+  RankFits rank_fits = RankFits::shared;
+  bool stop_on_error = false;  // false: a failed fit is reported and the sweep goes on
+  bool force_memory = false;   // fit even when a memory estimate exceeds what is available
+};
+
+struct OutputConfig {
+  std::string dir;                 // absolute
+  std::vector<std::string> plots;  // subset of plot_kinds()
+};
+
+// "metric_vs_rank" (Figure 1), "time_vs_rank" (Table 1), "selected_params_vs_rank",
+// "approximation_gap" (drawn from approximation_gap.json when the config has that section).
+const std::vector<std::string>& plot_kinds();
+
+// The optional "approximation_gap" section of a sweep config (docs/CONFIG.md, experiments/gap_experiment.hpp):
+// after the sweep, the approximation-gap report (experiments/approximation_gap.hpp) at each rank.
+struct GapConfig {
+  std::vector<Rank> ranks;          // ascending; with selected_from, empty means every finite rank of that entry
+  std::optional<double> lambda, p;  // one fixed (lambda, p) for every rank, or
+  std::string selected_from;        // a solver entry id: at each rank, the (lambda, p) selected for it on validation
+  std::string on = "test";          // held-out users of the metrics
+  std::string metric;               // the metric of the tables and plots (default: selection.metric)
+  std::vector<std::string> solvers; // compared with exact
+  nlohmann::json common = nlohmann::json::object();         // parameters for every solver having them
+  nlohmann::json solver_params = nlohmann::json::object();  // {"solver": {parameters}}
+  Dtype dtype = Dtype::float64;
+};
+
+struct SolverEntry {
+  std::string id;                  // unique; names the folder points/<id>/
+  const Solver* solver = nullptr;
+  std::string json_path;           // "solvers[2]", for messages
+  Dtype dtype = Dtype::float64;
+  nlohmann::json fixed;            // canonical values
+  std::vector<GridAxis> grid;      // sorted by name
+  std::vector<ParamSet> points;    // expanded, grid order
+};
+
+struct ExperimentConfig {
+  std::string name;
+  std::string description;
+  std::optional<std::uint64_t> seed;  // default of every solver parameter named "seed"
+  Dtype dtype = Dtype::float64;
+  int threads = 0;                    // BLAS and Gram threads; 0: all cores
+  DataConfig data;
+  EvaluationConfig evaluation;
+  SelectionConfig selection;
+  ExecutionConfig execution;
+  std::vector<SolverEntry> solvers;
+  OutputConfig output;
+  std::optional<GapConfig> approximation_gap;
+
+  std::string config_path;  // absolute, "" when parsed from memory
+  nlohmann::json resolved;  // the config with every default filled in and paths absolute (manifest)
+  std::string hash;         // sha256 of resolved.dump()
+
+  std::size_t n_points() const;
+};
+
+// Validates a parsed config of experiment type "sweep".
+ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where,
+                                         const Registry& registry);
+
+}  // namespace aelab

@@ -1,0 +1,50 @@
+#pragma once
+// The execution plan of a sweep: which solver calls run, in which order, and what they may cost.
+// A FitUnit is one call into a solver: a rank sweep (Solver::fit_ranks over the ranks of one entry
+// and one assignment of its other parameters) or a single fit. Units run grouped by dtype and then
+// by (lambda, p), so every fit that needs the inverse of G + Lambda for one (lambda, p) runs while
+// the LinalgCache holds it; solvers without lambda run first.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "experiments/sweep/config.hpp"
+#include "experiments/common/data_source.hpp"
+
+namespace aelab {
+
+struct FitUnit {
+  std::size_t solver = 0;
+  std::vector<std::size_t> points;  // indices into the entry's points; ascending rank for sweeps
+  bool sweep = false;
+  Dtype dtype = Dtype::float64;
+  bool has_lambda = false;
+  double lambda = 0, p = 0;
+};
+
+// "single" (no rank parameter), "shared_sweep" or "independent": how an entry's points are fitted.
+std::string fit_mode(const SolverEntry& entry, const ExecutionConfig& execution);
+
+// The units for the points with todo[s][i] set, in execution order.
+std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vector<std::vector<bool>>& todo);
+
+// Peak memory of running `units`: data + the Gram copy LinalgCache keeps + the largest
+// Solver::memory_estimate of any point + one scoring batch; with what is available now.
+// {"data_bytes", "gram_copy_bytes", "largest_fit_bytes", "largest_fit", "scoring_bytes", "total_bytes",
+//  "available_bytes"}.
+nlohmann::json estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units);
+
+// Parameters as text, "(no parameters)" when there are none.
+std::string describe(const ParamSet& params);
+// A unit for logs ("admm epochs=10,... ranks 10,20,full") and, shorter, for the progress bar
+// ("admm lambda=300 p=0.33 ranks 10,20,full").
+std::string unit_description(const SolverEntry& entry, const FitUnit& unit);
+std::string bar_description(const SolverEntry& entry, const FitUnit& unit);
+
+// What `aelab run --dry-run` prints.
+void print_plan(std::ostream& out, const ExperimentConfig& config, const ExperimentData& data,
+                const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const nlohmann::json& memory);
+
+}  // namespace aelab

@@ -1,0 +1,432 @@
+#include "experiments/sweep/plots.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/error.hpp"
+#include "core/util/file_reader.hpp"
+#include "core/util/file_writer.hpp"
+#include "experiments/common/gnuplot.hpp"
+#include "experiments/common/json_reader.hpp"
+#include "experiments/sweep/results.hpp"
+
+namespace aelab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json read_json_file(const fs::path& path) {
+  const std::optional<std::string> text = read_file_bytes(path.string());
+  if (!text) throw Error(path.string() + ": missing (not an aelab results folder, or the run has not finished once)");
+  return parse_json_text(*text, path.string());
+}
+
+// A metric name as a file-name part: "ndcg@100" -> "ndcg100".
+std::string file_part(const std::string& text) {
+  std::string out;
+  for (char c : text)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') out += c;
+  return out;
+}
+
+std::string pretty_metric(const std::string& metric) {
+  const auto at = metric.find('@');
+  std::string kind = metric.substr(0, at);
+  if (kind == "ndcg") kind = "nDCG";
+  else if (kind == "recall") kind = "Recall";
+  return at == std::string::npos ? kind : kind + "@" + metric.substr(at + 1);
+}
+
+struct Point {
+  double x = 0, y = 0, se = 0;
+};
+
+struct Series {
+  std::string title;
+  std::string color;
+  std::vector<Point> points;  // sorted by x
+  bool horizontal = false;    // a solver without rank: one value across the axis
+};
+
+// One colour per solver entry, the same in every plot of a folder: the seed paper's Figure 1 colours
+// (black ADMM, red Algorithm 1, green zero-diagonal, blue unconstrained) for the entry whose id is that
+// solver's name, or else for the only entry of that solver; other entries take the next colour of a
+// palette without black, red, green and blue.
+std::map<std::string, std::string> entry_colors(const nlohmann::json& selection) {
+  static const std::map<std::string, std::string> figure1 = {
+      {"admm", "#000000"}, {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
+  static const std::vector<std::string> palette = {"#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                                                   "#7f7f7f", "#bcbd22", "#17becf", "#f0b400"};
+  std::map<std::string, std::string> colors;
+  std::set<std::string> taken;
+  const auto& solvers = selection.at("solvers");
+  for (const auto& s : solvers) {
+    const std::string id = s.at("solver_id").get<std::string>();
+    if (figure1.count(id)) {
+      colors[id] = figure1.at(id);
+      taken.insert(figure1.at(id));
+    }
+  }
+  for (const auto& s : solvers) {
+    const std::string id = s.at("solver_id").get<std::string>(), solver = s.at("solver").get<std::string>();
+    if (colors.count(id) || !figure1.count(solver) || taken.count(figure1.at(solver))) continue;
+    std::size_t entries = 0;
+    for (const auto& other : solvers) entries += other.at("solver").get<std::string>() == solver;
+    if (entries == 1) {
+      colors[id] = figure1.at(solver);
+      taken.insert(figure1.at(solver));
+    }
+  }
+  std::size_t next = 0;
+  for (const auto& s : solvers) {
+    const std::string id = s.at("solver_id").get<std::string>();
+    if (!colors.count(id)) colors[id] = palette[next++ % palette.size()];
+  }
+  return colors;
+}
+
+// The rank axis shared by every plot of a results folder.
+struct RankAxis {
+  std::set<std::uint64_t> finite;
+  bool has_full = false;
+  double full_x = 1;
+  bool empty() const { return finite.empty() && !has_full; }
+  double position(const nlohmann::json& rank) const {
+    return rank.is_string() ? full_x : rank.get<double>();
+  }
+  double low() const { return finite.empty() ? full_x / 2 : double(*finite.begin()) / 1.5; }
+  double high() const { return has_full ? full_x * 1.5 : double(*finite.rbegin()) * 1.5; }
+};
+
+RankAxis rank_axis(const nlohmann::json& selection) {
+  RankAxis axis;
+  for (const auto& solver : selection.at("solvers"))
+    for (const auto& group : solver.at("groups")) {
+      const auto& chosen = group.at("selected");
+      if (chosen.is_null() || !chosen.at("params").contains("rank")) continue;
+      const auto& rank = chosen.at("params").at("rank");
+      if (rank.is_string()) axis.has_full = true;
+      else axis.finite.insert(rank.get<std::uint64_t>());
+    }
+  // "full" sits right of the largest finite rank, where the log axis leaves it visibly apart.
+  axis.full_x = axis.finite.empty() ? 1.0 : 2.0 * double(*axis.finite.rbegin());
+  return axis;
+}
+
+// One series per solver entry from the selected points; `value` extracts (y, se) or returns false.
+template <typename Value>
+std::vector<Series> collect(const nlohmann::json& selection, const RankAxis& axis, Value value) {
+  std::vector<Series> all;
+  const auto colors = entry_colors(selection);
+  for (const auto& solver : selection.at("solvers")) {
+    Series series;
+    series.title = solver.at("solver_id").get<std::string>();
+    series.color = colors.at(series.title);
+    for (const auto& group : solver.at("groups")) {
+      const auto& chosen = group.at("selected");
+      if (chosen.is_null()) continue;
+      Point p;
+      if (!value(chosen, p.y, p.se) || !std::isfinite(p.y)) continue;
+      if (chosen.at("params").contains("rank")) {
+        p.x = axis.position(chosen.at("params").at("rank"));
+        series.points.push_back(p);
+      } else {
+        series.horizontal = true;
+        series.points = {Point{axis.low(), p.y, 0}, Point{axis.high(), p.y, 0}};
+        break;
+      }
+    }
+    std::sort(series.points.begin(), series.points.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+    if (!series.points.empty()) all.push_back(std::move(series));
+  }
+  return all;
+}
+
+struct PlotSpec {
+  std::string name;  // file stem
+  std::string title, ylabel;
+  bool error_bars = false;
+  bool log_y = false;
+};
+
+std::string xtics(const RankAxis& axis) {
+  std::string tics;
+  for (std::uint64_t k : axis.finite) tics += (tics.empty() ? "" : ", ") + gnuplot_quote(std::to_string(k)) + " " + std::to_string(k);
+  if (axis.has_full) tics += (tics.empty() ? "" : ", ") + gnuplot_quote("full") + " " + format_double(axis.full_x);
+  return tics;
+}
+
+// Writes NAME.dat and NAME.gp; returns the script's file name.
+std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis& axis, const std::vector<Series>& series) {
+  std::string data = "# " + spec.title + "\n# x (rank position; \"full\" at " + format_double(axis.full_x) +
+                     ")  y  se    one block per solver, in the order of the plot command\n";
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    data += "# " + series[s].title + "\n";
+    for (const auto& p : series[s].points)
+      data += format_double(p.x) + " " + format_double(p.y) + " " + format_double(p.se) + "\n";
+    data += "\n\n";
+  }
+  write_file_atomically((dir / (spec.name + ".dat")).string(), data);
+
+  std::ostringstream gp;
+  gp << "# aelab plot: " << spec.title << "\n"
+     << gnuplot_output_defaults(spec.name)
+     << "# Restyle freely and rerun in this folder:  gnuplot " << spec.name << ".gp\n"
+     << "# Data: " << spec.name << ".dat (x = rank; \"full\" is placed at x = " << format_double(axis.full_x)
+     << ", right of the largest finite rank)\n"
+     << "set title " << gnuplot_quote(spec.title) << "\n"
+     << "set xlabel \"rank k\"\n"
+     << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
+     << "set logscale x\n"
+     << "set xrange [" << format_double(axis.low()) << ":" << format_double(axis.high()) << "]\n"
+     << "set xtics (" << xtics(axis) << ")\n";
+  if (axis.finite.size() + axis.has_full > 8) gp << "set xtics rotate by -45\n";
+  if (spec.log_y) gp << "set logscale y\nset format y \"%g\"\n";
+  if (axis.has_full && !axis.finite.empty()) {
+    // A dotted rule separates the finite ranks from "full", which is not at its true position n.
+    const double separator = std::sqrt(double(*axis.finite.rbegin()) * axis.full_x);
+    gp << "set arrow from " << format_double(separator) << ", graph 0 to " << format_double(separator)
+       << ", graph 1 nohead dashtype 3 linecolor rgb \"#999999\"\n";
+  }
+  gp << "set grid\nset key outside right top\nset pointsize 1\n";
+  // Lines that nearly coincide (Algorithm 1 and ADMM should) would hide each other's error bars:
+  // each series is shifted sideways by a small factor on the log axis (dodge = 0 removes it).
+  std::size_t ranked = 0;
+  for (const auto& one : series) ranked += !one.horizontal;
+  gp << "dodge = " << (spec.error_bars && ranked > 1 ? "0.012" : "0") << "  # log10 shift between neighbouring series\n";
+  std::string plot = "plot ";
+  std::size_t position = 0;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    const std::string source = gnuplot_quote(spec.name + ".dat") + " index " + std::to_string(s);
+    if (s) plot += ", \\\n     ";
+    const double offset = double(position) - 0.5 * double(ranked - 1);
+    const std::string x = "($1*10**(dodge*(" + format_double(offset) + ")))";
+    const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gnuplot_quote(series[s].color)) +
+                              " title " + gnuplot_quote(series[s].title);
+    if (series[s].horizontal) {
+      plot += source + " using 1:2 with lines dashtype 2 " + style;
+      continue;
+    }
+    ++position;
+    if (spec.error_bars)
+      plot += source + " using " + x + ":2:3 with yerrorlines pointtype 7 " + style;
+    else
+      plot += source + " using 1:2 with linespoints pointtype 7 " + style;
+  }
+  gp << "set terminal svg size 960,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n"
+     << "set output svg_out\n"
+     << plot << "\n"
+     << "set terminal pngcairo size 960,600 noenhanced font \"Helvetica,11\" background rgb \"white\"\n"
+     << "set output png_out\n"
+     << "replot\n"
+     << "unset output\n";
+  write_file_atomically((dir / (spec.name + ".gp")).string(), gp.str());
+  return spec.name + ".gp";
+}
+
+// The approximation-gap section's plots (experiments/gap_experiment.hpp), from approximation_gap.json:
+// the relative Eq. 7 gap to exact vs rank (log-log; a gap <= 0 cannot be drawn on the log axis and is
+// listed in the data file's header instead) and the metric difference to exact vs rank, one line per
+// solver (admm's last and best iterate separately).
+void add_gap_plots(const fs::path& dir, const fs::path& plots, const std::string& name, std::vector<std::string>& scripts) {
+  const fs::path file = dir / "approximation_gap.json";
+  if (!fs::exists(file)) return;
+  const nlohmann::json gap = read_json_file(file);
+  const nlohmann::json& points = gap.at("points");
+  if (points.empty()) return;
+  RankAxis axis;
+  std::vector<std::string> labels, not_converged;
+  for (const auto& report : points) {
+    const auto& rank = report.at("point").at("rank");
+    if (rank.is_string()) axis.has_full = true;
+    else axis.finite.insert(rank.get<std::uint64_t>());
+    if (!report.at("exact").value("converged", false))
+      not_converged.push_back(rank.is_string() ? rank.get<std::string>() : rank.dump());
+    for (const auto& row : report.at("rows")) {
+      const std::string label = row.at("label");
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+    }
+  }
+  axis.full_x = axis.finite.empty() ? 1.0 : 2.0 * double(*axis.finite.rbegin());
+  static const std::map<std::string, std::string> colors = {
+      {"exact", "#7f7f7f"},         {"admm_last", "#000000"},    {"admm_best", "#8c564b"},
+      {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
+  const std::string metric = points.front().at("metric");
+  const std::string on = points.front().at("on");
+  std::string caveat;
+  if (!not_converged.empty()) {
+    caveat = "; exact NOT converged at rank";
+    for (const auto& r : not_converged) caveat += " " + r;
+  }
+  std::vector<Series> gaps, differences;
+  std::string omitted;
+  for (const auto& label : labels) {
+    Series g, d;
+    g.title = d.title = label;
+    const auto it = colors.find(label);
+    if (it != colors.end()) g.color = d.color = it->second;
+    for (const auto& report : points)
+      for (const auto& row : report.at("rows")) {
+        if (row.at("label") != label) continue;
+        const double x = axis.position(report.at("point").at("rank"));
+        const auto& value = row.at("relative_gap");
+        if (label != "exact" && value.is_number()) {
+          if (value.get<double>() > 0) g.points.push_back(Point{x, value.get<double>(), 0});
+          else omitted += " " + label + " at rank " + report.at("point").at("rank").dump() + ": " + format_double(value.get<double>()) + ";";
+        }
+        const auto& diff = row.at("metric_difference").at(metric);
+        if (diff.is_number()) d.points.push_back(Point{x, diff.get<double>(), 0});
+      }
+    const auto by_x = [](const Point& a, const Point& b) { return a.x < b.x; };
+    std::sort(g.points.begin(), g.points.end(), by_x);
+    std::sort(d.points.begin(), d.points.end(), by_x);
+    if (!g.points.empty()) gaps.push_back(std::move(g));
+    if (!d.points.empty()) differences.push_back(std::move(d));
+  }
+  const std::string at = gap.value("at", "");
+  if (!gaps.empty()) {
+    PlotSpec spec{"approximation_gap_vs_rank",
+                  name + ": relative Eq. 7 gap to exact vs rank (" + at + caveat + ")" +
+                      (omitted.empty() ? "" : "; gaps <= 0 not drawn:" + omitted),
+                  "(L - L_exact) / L_exact", false, true};
+    scripts.push_back(write_plot(plots, spec, axis, gaps));
+  }
+  if (!differences.empty()) {
+    PlotSpec spec{"approximation_gap_" + file_part(metric) + "_difference_vs_rank",
+                  name + ": " + on + " " + pretty_metric(metric) + " minus exact's vs rank (" + at + caveat + ")",
+                  pretty_metric(metric) + " - exact", false, false};
+    scripts.push_back(write_plot(plots, spec, axis, differences));
+  }
+}
+
+// Runs gnuplot on every script of `report` (when installed) and lists the images.
+void render_scripts(const fs::path& plots, PlotReport& report) {
+  const std::string gnuplot = find_gnuplot();
+  if (gnuplot.empty()) {
+    report.note = "gnuplot is not installed; run the .gp scripts later";
+    return;
+  }
+  report.rendered = true;
+  for (const auto& script : report.scripts) {
+    const std::string failure = render_gnuplot_script(gnuplot, plots.string(), script);
+    if (!failure.empty()) {
+      report.rendered = false;
+      report.note = failure;
+      continue;
+    }
+    const std::string stem = script.substr(0, script.size() - 3);
+    for (const char* ext : {".svg", ".png"})
+      if (fs::exists(plots / (stem + ext))) report.images.push_back((plots / (stem + ext)).string());
+  }
+}
+
+}  // namespace
+
+PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds) {
+  const fs::path dir(results_dir);
+  const nlohmann::json manifest = read_json_file(dir / "manifest.json");
+  const nlohmann::json selection = read_json_file(dir / "selection.json");
+  const nlohmann::json& config = manifest.at("config");
+  const std::string name = config.at("name").get<std::string>();
+  const fs::path plots = dir / "plots";
+  fs::create_directories(plots);
+  PlotReport report;
+  auto wants = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+  if (wants("approximation_gap")) add_gap_plots(dir, plots, name, report.scripts);
+  const RankAxis axis = rank_axis(selection);
+  if (axis.empty()) {
+    if (!report.scripts.empty()) render_scripts(plots, report);
+    report.note = "no selected point has a rank: nothing to plot against rank";
+    return report;
+  }
+  const std::string selected_on = "selected on " + selection.at("on").get<std::string>() + " " +
+                                  pretty_metric(selection.at("metric").get<std::string>());
+
+  if (wants("metric_vs_rank")) {
+    for (const auto& metric_json : config.at("evaluation").at("metrics")) {
+      const std::string metric = metric_json.get<std::string>();
+      const auto series = collect(selection, axis, [&](const nlohmann::json& chosen, double& y, double& se) {
+        if (!chosen.at("test").contains(metric)) return false;
+        y = chosen.at("test").at(metric).at("mean").get<double>();
+        se = chosen.at("test").at(metric).at("se").get<double>();
+        return true;
+      });
+      if (series.empty()) continue;
+      PlotSpec spec{"test_" + file_part(metric) + "_vs_rank",
+                    name + ": test " + pretty_metric(metric) + " vs rank (" + selected_on + "; bars: standard error)",
+                    "test " + pretty_metric(metric), true, false};
+      report.scripts.push_back(write_plot(plots, spec, axis, series));
+    }
+  }
+  if (wants("time_vs_rank")) {
+    const bool independent = config.at("execution").at("rank_fits").get<std::string>() == "independent";
+    const auto series = collect(selection, axis, [&](const nlohmann::json& chosen, double& y, double& se) {
+      const auto& t = chosen.at("timings");
+      if (!t.contains("fit_seconds") || !t.at("fit_seconds").is_number()) return false;
+      y = t.at("fit_seconds").get<double>();
+      se = 0;
+      return y > 0;
+    });
+    if (!series.empty()) {
+      PlotSpec spec{"fit_time_vs_rank",
+                    name + ": training time vs rank (" +
+                        (independent ? std::string("each rank fitted independently")
+                                     : std::string("shared rank sweeps: time since the previous rank's model")) +
+                        ")",
+                    "training time (s)", false, true};
+      report.scripts.push_back(write_plot(plots, spec, axis, series));
+    }
+  }
+  if (wants("selected_params_vs_rank")) {
+    std::set<std::string> swept;
+    for (const auto& solver : config.at("solvers"))
+      for (const auto& item : solver.at("grid").items())
+        if (item.key() != "rank" && item.value().size() > 1) swept.insert(item.key());
+    for (const auto& param : swept) {
+      double lo = INFINITY, hi = 0;
+      const auto series = collect(selection, axis, [&](const nlohmann::json& chosen, double& y, double& se) {
+        const auto& params = chosen.at("params");
+        if (!params.contains(param) || !params.at(param).is_number()) return false;
+        y = params.at(param).get<double>();
+        se = 0;
+        lo = std::min(lo, y);
+        hi = std::max(hi, y);
+        return true;
+      });
+      if (series.empty()) continue;
+      PlotSpec spec{"selected_" + file_part(param) + "_vs_rank", name + ": " + param + " " + selected_on + ", per rank",
+                    "selected " + param, false, lo > 0 && hi / lo > 20};
+      report.scripts.push_back(write_plot(plots, spec, axis, series));
+    }
+  }
+
+  render_scripts(plots, report);
+  return report;
+}
+
+void draw_run_plots(const std::string& results_dir, const std::vector<std::string>& kinds, const std::string& label,
+                    bool quiet, std::ostream& out, std::ostream& log) {
+  try {
+    const PlotReport plots = write_plots(results_dir, kinds);
+    if (quiet) return;
+    const std::string folder = (fs::path(results_dir) / "plots").string();
+    if (plots.rendered) out << label << ": " << folder << " (" << plots.images.size() << " images)\n";
+    else out << label << ": gnuplot scripts in " << folder << " (" << plots.note << ")\n";
+  } catch (const Error& e) {
+    log << "aelab: warning: " << label << " not drawn: " << e.what() << "\n";
+  }
+}
+
+}  // namespace aelab
