@@ -67,15 +67,13 @@ FitTiming time_fit(const Solver* solver, LinalgCache& cache, Dtype dtype, const 
   const auto model = solver->fit(ctx, params);
   t.total = timer.seconds();
   t.ran = true;
-  const auto& d = model->diagnostics();
-  if (d.contains("seconds") && d["seconds"].contains("inverse")) t.inverse = d["seconds"]["inverse"].get<double>();
-  if (d.contains("trace")) {
-    double sum = 0;
-    for (const auto& row : d["trace"])
-      if (row["epoch"].get<std::size_t>() >= 1) sum += row["seconds"].get<double>(), ++t.epochs;
-    t.per_epoch = t.epochs ? sum / static_cast<double>(t.epochs) : 0;
-  }
-  if (d.contains("stopped") && d["stopped"].is_string()) t.note = d["stopped"].get<std::string>();
+  const FitReport& report = model->report();
+  if (const auto inverse = report.seconds.get("inverse")) t.inverse = *inverse;
+  double sum = 0;
+  for (const TracePoint& row : report.trace.points)
+    if (row.iteration >= 1) sum += row.seconds, ++t.epochs;
+  t.per_epoch = t.epochs ? sum / static_cast<double>(t.epochs) : 0;
+  if (report.stopped_early) t.note = report.stop_reason;
   return t;
 }
 

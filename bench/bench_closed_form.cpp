@@ -130,9 +130,7 @@ void run_size(std::size_t n, const Settings& settings) {
             << pad("eigen", 9) << pad("factors", 9) << pad("object.", 9) << pad("gram", 7) << pad("floor", 7)
             << "  eigensolver"
             << pad("peak RSS", 24) << "\n";
-  auto stage = [](const nlohmann::json& seconds, const char* name) {
-    return seconds.contains(name) ? seconds[name].get<double>() : 0.0;
-  };
+  auto stage = [](const StageSeconds& seconds, const char* name) { return seconds.get(name).value_or(0.0); };
   std::map<std::size_t, double> single_seconds;
   for (std::size_t k : settings.ranks) {
     if (k > n) continue;
@@ -147,11 +145,11 @@ void run_size(std::size_t n, const Settings& settings) {
       total = timer.seconds();
     });
     single_seconds[k] = total;
-    const auto& d = model->diagnostics();
-    const auto& s = d["seconds"];
-    const auto& e = d["eigen"];
+    const FitReport& report = model->report();
+    const StageSeconds& s = report.seconds;
     std::ostringstream eig;
-    eig << e["method"].get<std::string>() << " it " << e["iterations"] << " prod " << e["matrix_products"];
+    if (report.eigen)
+      eig << report.eigen->method << " it " << report.eigen->iterations << " prod " << report.eigen->matrix_products;
     const double matrices = static_cast<double>(peak) / (static_cast<double>(n) * n * sizeof(T));
     char rss[64];
     std::snprintf(rss, sizeof rss, "%s (%.2f n^2)", format_bytes(peak).c_str(), matrices);
@@ -184,7 +182,10 @@ void run_size(std::size_t n, const Settings& settings) {
   const std::size_t peak = peak_during([&] {
     timer.restart();
     solver.fit_ranks(ctx, params_for(nlohmann::json(k_max)), sweep,
-                     [&](const ParamSet&, std::unique_ptr<FittedModel>) { ++models; });
+                     [&](const ParamSet&, std::unique_ptr<FittedModel>) {
+                       ++models;
+                       return true;
+                     });
     sweep_seconds = timer.seconds();
   });
   std::string list;

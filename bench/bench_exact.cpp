@@ -90,8 +90,8 @@ int bench_exact(const Arguments& args) {
   FitContext ctx(cache);
   ctx.dtype = dtype;
   double inverse_seconds = 0;
-  if (dtype == Dtype::float32) inverse_seconds = cache.inverse<float>(lambda, p).seconds;
-  else inverse_seconds = cache.inverse<double>(lambda, p).seconds;
+  if (dtype == Dtype::float32) inverse_seconds = cache.inverse<float>(Regularizer{lambda, p}).seconds;
+  else inverse_seconds = cache.inverse<double>(Regularizer{lambda, p}).seconds;
   std::cout << "SPD inverse of G + Lambda (n = " << n << ", " << dtype_name(dtype) << ", potrf + potri): "
             << cli::seconds_text(inverse_seconds) << "\n\n";
 
@@ -111,21 +111,22 @@ int bench_exact(const Arguments& args) {
                               {"tolerance", tolerance}};
       const ParamSet params = exact.make_params(given, "exact");
       const auto model = exact.fit(ctx, params);
-      const nlohmann::json& d = model->diagnostics();
-      const double optimize = d["seconds"]["optimize"].get<double>();
-      const double iterations = d["iterations"].get<double>();
+      const FitReport& report = model->report();
+      const double optimize = report.seconds.get("optimize").value_or(0.0);
+      const double iterations = report.convergence ? static_cast<double>(report.convergence->iterations) : 0.0;
       const double per_iteration = iterations > 0 ? optimize / iterations : 0.0;
-      const std::string objectives = format("%.8g", d["init"]["objective"].get<double>()) + " -> " +
-                                     format("%.10g", d["objective"].get<double>());
+      const std::string objectives = format("%.8g", report.start ? report.start->objective : 0.0) + " -> " +
+                                     format("%.10g", report.objective.value_or(0.0));
       std::printf("%6zu  %-18s  %10.2f  %6.0f  %6.0f  %9.2f  %9.2f  %9.4f  %9.4f  %8.1e  %-18s  %s\n", k, start.c_str(),
-                  d["seconds"]["init"].get<double>(), iterations, d["evaluations"].get<double>(),
-                  d["seconds"]["cholesky"].get<double>(), optimize, per_iteration,
-                  inverse_seconds > 0 ? per_iteration / inverse_seconds : 0.0, d["relative_gradient_norm"].get<double>(),
-                  objectives.c_str(), d["stopped"].get<std::string>().c_str());
-      const nlohmann::json* eigen = d["init"].contains("diagnostics") ? &d["init"]["diagnostics"] : nullptr;
-      if (eigen && eigen->contains("eigen") && (*eigen)["eigen"]["next_value"].is_number()) {
-        const double at_cut = (*eigen)["eigen"]["value_at_cutoff"].get<double>();
-        const double next = (*eigen)["eigen"]["next_value"].get<double>();
+                  report.seconds.get("init").value_or(0.0), iterations,
+                  report.convergence ? static_cast<double>(report.convergence->evaluations) : 0.0,
+                  report.seconds.get("cholesky").value_or(0.0), optimize, per_iteration,
+                  inverse_seconds > 0 ? per_iteration / inverse_seconds : 0.0,
+                  report.convergence ? report.convergence->measure : 0.0, objectives.c_str(), report.stop_reason.c_str());
+      const FitReport* start_report = report.start && report.start->report ? report.start->report.get() : nullptr;
+      if (start_report && start_report->eigen && std::isfinite(start_report->eigen->next_value)) {
+        const double at_cut = start_report->eigen->value_at_cutoff;
+        const double next = start_report->eigen->next_value;
         std::printf("%6s  eigenvalues of B^T G_L B^ at the cut-off: %.6g, next %.6g (relative gap %.2e)\n", "",
                     at_cut, next, (at_cut - next) / at_cut);
       }

@@ -109,7 +109,11 @@ int run(const Arguments& args) {
       reset_peak_rss();
       const auto model = solver.fit(ctx, params);
       std::vector<double> seconds;
-      for (const auto& entry : model->diagnostics()["trace"]) seconds.push_back(entry["train_seconds"].get<double>());
+      const Trace& trace = model->report().trace;
+      const auto column = std::find(trace.extra_columns.begin(), trace.extra_columns.end(), "train_seconds");
+      const std::size_t train_seconds = static_cast<std::size_t>(column - trace.extra_columns.begin());
+      for (const TracePoint& entry : trace.points)
+        seconds.push_back(train_seconds < entry.extra.size() ? entry.extra[train_seconds] : entry.seconds);
       std::sort(seconds.begin(), seconds.end());
       const double median = seconds[seconds.size() / 2];
       std::cout << std::left << std::setw(18) << name << std::setw(10) << precision << std::right << std::setw(8)

@@ -16,6 +16,7 @@
 #include "core/linalg/blas.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "core/util/error.hpp"
+#include "core/util/number_text.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
 #include "experiments/gap/approximation_gap.hpp"
@@ -25,98 +26,67 @@ namespace aelab::cli {
 
 namespace {
 
-std::string fixed(double x, int digits) {
-  if (!std::isfinite(x)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, x);
-  return text;
-}
+std::string fixed(double x, int digits) { return std::isfinite(x) ? fixed_text(x, digits) : "n/a"; }
 
-std::string general(double x) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.6g", x);
-  return text;
-}
+std::string general(double x) { return significant_text(x, 6); }
 
-std::string cell(const nlohmann::json& v) {
-  if (v.is_number_float()) return general(v.get<double>());
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return "-";
-  return v.dump();
-}
-
-// The per-epoch "trace" of an iterative solver as a table: one column per key seen in any epoch.
-void print_trace(const nlohmann::json& diagnostics) {
-  if (!diagnostics.contains("trace") || !diagnostics["trace"].is_array() || diagnostics["trace"].empty()) {
+// The per-iteration trace of an iterative solver as a table.
+void print_trace(const Trace& trace) {
+  if (trace.empty()) {
     std::cout << "trace       none (the solver records no per-epoch trace)\n";
     return;
   }
-  const nlohmann::json& trace = diagnostics["trace"];
-  std::vector<std::string> keys;
-  std::set<std::string> seen;
-  for (const auto& row : trace)
-    if (row.is_object())
-      for (const auto& item : row.items())
-        if (seen.insert(item.key()).second) keys.push_back(item.key());
+  std::vector<std::string> columns = {trace.iteration_name, trace.objective_name};
+  if (!trace.residual_name.empty()) columns.push_back(trace.residual_name);
+  columns.insert(columns.end(), trace.extra_columns.begin(), trace.extra_columns.end());
+  columns.push_back("seconds");
+  const auto cell = [](std::string text, std::size_t width) {
+    text.resize(std::max(text.size(), width) + 2, ' ');
+    return text;
+  };
   std::vector<std::size_t> width;
-  for (const auto& k : keys) width.push_back(std::max<std::size_t>(k.size(), 12));
-  for (std::size_t c = 0; c < keys.size(); ++c) {
-    std::string h = keys[c];
-    h.resize(width[c] + 2, ' ');
-    std::cout << h;
-  }
+  for (const auto& c : columns) width.push_back(std::max<std::size_t>(c.size(), 12));
+  for (std::size_t c = 0; c < columns.size(); ++c) std::cout << cell(columns[c], width[c]);
   std::cout << "\n";
-  for (const auto& row : trace) {
-    for (std::size_t c = 0; c < keys.size(); ++c) {
-      std::string v = row.is_object() && row.contains(keys[c]) ? cell(row[keys[c]]) : "-";
-      v.resize(std::max(v.size(), width[c]) + 2, ' ');
-      std::cout << v;
-    }
+  for (const TracePoint& p : trace.points) {
+    std::vector<std::string> values = {std::to_string(p.iteration), general(p.objective)};
+    if (!trace.residual_name.empty()) values.push_back(general(p.residual));
+    for (std::size_t e = 0; e < trace.extra_columns.size(); ++e) values.push_back(e < p.extra.size() ? general(p.extra[e]) : "-");
+    values.push_back(general(p.seconds));
+    for (std::size_t c = 0; c < values.size(); ++c) std::cout << cell(values[c], width[c]);
     std::cout << "\n";
   }
 }
 
-void print_text(const nlohmann::json& report, const std::string& data_dir, const SplitData& split) {
-  std::cout << "solver      " << report["solver"].get<std::string>() << " ";
-  std::string params;
-  for (const auto& item : report["params"].items()) params += (params.empty() ? "" : ",") + item.key() + "=" + cell(item.value());
-  std::cout << params << "\n";
+void print_eigen(const EigenReport& e) {
+  std::cout << "eigen       " << e.method << ", k " << e.k_computed << ", gap at cut-off " << general(e.gap)
+            << " (relative " << general(e.relative_gap) << "), max residual " << general(e.max_residual)
+            << ", iterations " << e.iterations << "\n";
+}
+
+void print_text(const SolverEvaluation& evaluation, const std::string& data_dir, const SplitData& split,
+                double load_seconds) {
+  const FitReport& report = evaluation.report;
+  std::cout << "solver      " << evaluation.solver << " " << evaluation.params.str() << "\n";
   std::cout << "data        " << data_dir << " (train " << split.train.n_rows() << " users x " << split.n_items()
-            << " items, " << split.train.nnz() << " interactions; " << report["dtype"].get<std::string>() << ")\n";
-  std::cout << "on          " << report["on"].get<std::string>() << ": " << report["n_users"] << " users evaluated, "
-            << report["n_users_excluded"] << " excluded (no held-out items)\n";
-  for (const auto& item : report["metrics"].items()) {
-    std::string name = item.key();
+            << " items, " << split.train.nnz() << " interactions; " << dtype_name(evaluation.dtype) << ")\n";
+  std::cout << "on          " << evaluation.on << ": " << evaluation.result.uids.size() << " users evaluated, "
+            << evaluation.result.n_excluded << " excluded (no held-out items)\n";
+  for (const MetricSpec& m : evaluation.metrics) {
+    std::string name = m.name();
     name.resize(12, ' ');
-    std::cout << name << fixed(item.value()["mean"].get<double>(), 5) << " +- " << fixed(item.value()["se"].get<double>(), 5)
-              << "\n";
+    const MetricSummary s = evaluation.result.summary(m.name());
+    std::cout << name << fixed(s.mean, 5) << " +- " << fixed(s.se, 5) << "\n";
   }
-  std::cout << "objective   " << (report["objective"].is_number() ? general(report["objective"].get<double>()) : "n/a (not defined for this solver)")
-            << "\n";
-  const nlohmann::json& d = report["diagnostics"];
-  if (d.contains("eigen") && d["eigen"].is_object()) {
-    const auto& e = d["eigen"];
-    std::cout << "eigen       " << cell(e.value("method", nlohmann::json())) << ", k " << cell(e.value("k_computed", nlohmann::json()))
-              << ", gap at cut-off " << cell(e.value("gap", nlohmann::json())) << " (relative "
-              << cell(e.value("relative_gap", nlohmann::json())) << "), max residual "
-              << cell(e.value("max_residual", nlohmann::json())) << ", iterations " << cell(e.value("iterations", nlohmann::json()))
-              << "\n";
-  }
-  if (d.contains("inverse_reused")) std::cout << "inverse     " << (d["inverse_reused"].get<bool>() ? "reused" : "computed") << "\n";
-  // Stages in the order they run, then whatever else the solver timed.
-  std::cout << "seconds    ";
-  const std::vector<std::string> order = {"load", "gram", "inverse", "eigen_matrix", "eigen", "factors", "epochs",
-                                          "objective", "total", "fit", "evaluate"};
-  const nlohmann::json& seconds = report["seconds"];
-  for (const auto& key : order)
-    if (seconds.contains(key) && seconds[key].is_number()) std::cout << " " << key << " " << fixed(seconds[key].get<double>(), 2);
-  for (const auto& item : seconds.items())
-    if (item.value().is_number() && std::find(order.begin(), order.end(), item.key()) == order.end())
-      std::cout << " " << item.key() << " " << fixed(item.value().get<double>(), 2);
-  std::cout << "\n";
-  std::cout << "peak RSS    " << format_bytes(report["peak_rss_bytes"].get<std::size_t>()) << "\n";
-  if (d.contains("warnings"))
-    for (const auto& w : d["warnings"]) std::cout << "warning     " << cell(w) << "\n";
+  std::cout << "objective   " << (report.objective ? general(*report.objective) : "n/a (not defined for this solver)") << "\n";
+  if (report.eigen) print_eigen(*report.eigen);
+  if (report.inverse) std::cout << "inverse     " << (report.inverse->reused ? "reused" : "computed") << "\n";
+  // Stages in the order they ran, then the fit and the evaluation.
+  std::cout << "seconds     load " << fixed(load_seconds, 2);
+  for (const auto& [stage, seconds] : report.seconds.stages()) std::cout << " " << stage << " " << fixed(seconds, 2);
+  std::cout << " fit " << fixed(evaluation.fit_seconds, 2) << " evaluate " << fixed(evaluation.result.seconds, 2) << "\n";
+  std::cout << "peak RSS    " << format_bytes(evaluation.peak_rss_bytes) << "\n";
+  for (const auto& w : report.warnings) std::cout << "warning     " << w << "\n";
 }
 
 std::vector<std::string> comma_list(const std::string& text, const std::string& option) {
@@ -146,7 +116,7 @@ GapPoint gap_settings(const nlohmann::json& given, ApproximationGapOptions& opti
   for (const char* name : {"lambda", "p"})
     if (given.contains(name)) {
       if (!given[name].is_number()) throw Error(std::string("aelab eval --gap: ") + name + ": expected a number, got " + given[name].dump());
-      (std::string(name) == "lambda" ? point.lambda : point.p) = given[name].get<double>();
+      (std::string(name) == "lambda" ? point.reg.lambda : point.reg.p) = given[name].get<double>();
     }
   for (const auto& item : given.items()) {
     const std::string& key = item.key();
@@ -253,22 +223,27 @@ int command_eval(const Arguments& args) {
 
   if (gap) {
     LinalgCache cache(split.train, options.threads);
-    nlohmann::json report = approximation_gap(cache, split, registry, point, gap_options);
-    report["data"] = data_dir;
-    report["seconds_load"] = load_seconds;
-    if (json) std::cout << report.dump() << "\n";
-    else std::cout << "data: " << data_dir << "\n" << format_approximation_gap(report);
+    const GapReport report = approximation_gap(cache, split, registry, point, gap_options);
+    if (json) {
+      nlohmann::json out = report.to_json(/*with_reports=*/true);
+      out["data"] = data_dir;
+      out["seconds_load"] = load_seconds;
+      std::cout << out.dump() << "\n";
+    } else {
+      std::cout << "data: " << data_dir << "\n" << format_approximation_gap(report);
+    }
     return 0;
   }
 
-  nlohmann::json report = evaluate_solver(split, *solver, params, options);
-  report["seconds"]["load"] = load_seconds;
+  const SolverEvaluation evaluation = evaluate_solver(split, *solver, params, registry, options);
   if (json) {
-    std::cout << report.dump() << "\n";
+    nlohmann::json out = evaluation.to_json();
+    out["seconds"]["load"] = load_seconds;
+    std::cout << out.dump() << "\n";
     return 0;
   }
-  print_text(report, data_dir, split);
-  if (cl.flag("trace")) print_trace(report["diagnostics"]);
+  print_text(evaluation, data_dir, split, load_seconds);
+  if (cl.flag("trace")) print_trace(evaluation.report.trace);
   return 0;
 }
 

@@ -2,11 +2,15 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "core/util/error.hpp"
+#include "experiments/gap/gap_config.hpp"
 #include "experiments/gap/gap_section.hpp"
 #include "experiments/common/json_reader.hpp"
 #include "experiments/proposition/proposition_run.hpp"
+#include "experiments/sweep/config.hpp"
+#include "experiments/sweep/runner.hpp"
 
 namespace aelab {
 
@@ -33,24 +37,32 @@ int run_experiment(const ExperimentRequest& request) {
   json_fail("experiment", "expected one of " + known + ", got " + json_show(type));
 }
 
+namespace {
+
+void print_check(const RunOptions& options, const ExperimentConfig& config, const std::optional<GapConfig>& gap) {
+  std::ostream& out = options.out ? *options.out : std::cout;
+  out << "config OK: experiment " << config.name << ", " << config.solvers.size() << " solver entries, "
+      << config.n_points() << " grid points"
+      << (gap ? ", approximation gap at " + std::to_string(gap->ranks.size()) + " ranks" : std::string())
+      << "; output " << config.output.dir << "\n";
+}
+
+}  // namespace
+
 int run_sweep_experiment(const ExperimentRequest& request) {
-  const ExperimentConfig config = parse_experiment_config(request.config, request.location, *request.registry);
-  if (request.options.check_only) {
-    std::ostream& out = request.options.out ? *request.options.out : std::cout;
-    out << "config OK: experiment " << config.name << ", " << config.solvers.size() << " solver entries, "
-        << config.n_points() << " grid points"
-        << (config.approximation_gap
-                ? ", approximation gap at " + std::to_string(config.approximation_gap->ranks.size()) + " ranks"
-                : std::string())
-        << "; output " << config.output.dir << "\n";
+  const Registry& registry = *request.registry;
+  ExperimentConfig config = parse_experiment_config(request.config, request.location, registry, {"approximation_gap"});
+  std::optional<GapConfig> gap;
+  if (const auto it = request.config.find("approximation_gap"); it != request.config.end()) {
+    nlohmann::json resolved;
+    gap = parse_gap_config(*it, "approximation_gap", config, registry, resolved);
+    config.extend_resolved("approximation_gap", std::move(resolved));
+  }
+  const RunOptions& options = request.options;
+  if (options.check_only) {
+    print_check(options, config, gap);
     return 0;
   }
-  if (!config.approximation_gap) {
-    const RunReport report = run_sweep(config, request.options);
-    return report.failed > 0 ? 1 : 0;
-  }
-  // With an approximation_gap section: the sweep, then the gap at the points it selected, on the same data.
-  const RunOptions& options = request.options;
   std::ostream& log_stream = options.log ? *options.log : std::cerr;
   const auto log = [&](const std::string& line) {
     if (!options.quiet) log_stream << line << "\n";
@@ -58,15 +70,23 @@ int run_sweep_experiment(const ExperimentRequest& request) {
   const bool save = config.data.save_split && !options.dry_run;
   const ExperimentData data = load_experiment_data(
       config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "", log);
-  const RunReport report = run_sweep(config, data, options);
-  if (!options.dry_run && report.not_run > 0) {
+  if (options.dry_run) {
+    run_sweep(config, data, options);
+    if (gap) run_gap_section(*gap, config, data, RunReport{}, registry, nullptr, options);
+    return 0;
+  }
+  ResumableJob job(config.output.dir, job_options(config, options));
+  const RunReport report = run_sweep(config, data, job, options);
+  if (!gap) return report.failed > 0 ? 1 : 0;
+  // The gap runs at the points the sweep selected, on the same data, once the sweep is complete.
+  if (report.not_run > 0) {
     if (!options.quiet)
       (options.out ? *options.out : std::cout)
           << "approximation gap: not run (the sweep is incomplete; rerun to finish it, then the gap runs)\n";
     return report.failed > 0 ? 1 : 0;
   }
-  const GapRunReport gap = run_gap_section(config, data, report.selection, *request.registry, options);
-  return report.failed > 0 || gap.failed > 0 ? 1 : 0;
+  const GapRunReport gap_report = run_gap_section(*gap, config, data, report, registry, &job, options);
+  return report.failed > 0 || gap_report.failed > 0 ? 1 : 0;
 }
 
 }  // namespace aelab

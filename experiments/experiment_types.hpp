@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/solver/registry.hpp"
-#include "experiments/sweep/config.hpp"
-#include "experiments/sweep/runner.hpp"
+#include "experiments/common/config_sections.hpp"
+#include "experiments/common/run_options.hpp"
 
 namespace aelab {
 
@@ -34,8 +34,9 @@ const std::vector<ExperimentType>& experiment_types();
 // Runs the experiment named by request.config["experiment"]; unknown names are a one-line error.
 int run_experiment(const ExperimentRequest& request);
 
-// The "sweep" type: validates the config and runs experiments/runner.hpp. Exit status 0 when every
-// point exists at the end (or after a dry run / a max-fits stop), 1 when fits failed.
+// The "sweep" type: validates the config (and its optional approximation_gap section) and runs
+// experiments/sweep/runner.hpp, then experiments/gap/gap_section.hpp. Exit status 0 when every point
+// exists at the end (or after a dry run / a max-fits stop), 1 when fits failed.
 int run_sweep_experiment(const ExperimentRequest& request);
 
 }  // namespace aelab

@@ -66,9 +66,19 @@ class ShrinkSolver : public Solver {
     seed.doc = "unused; checks that the config's seed reaches solvers";
     return {rank_param(), real_param("lambda", 10.0, 0, arma::datum::inf), real_param("p", 0.0, 0, 1, false), seed};
   }
+  // A downstream solver declares the shared algebra it uses, as the built-in ones do.
+  SolverTraits traits() const override {
+    SolverTraits t;
+    t.nested_rank_sweep = true;
+    t.uses_shared_inverse = true;
+    return t;
+  }
   std::unique_ptr<FittedModel> fit(FitContext& ctx, const ParamSet& params) const override {
     std::unique_ptr<FittedModel> out;
-    fit_ranks(ctx, params, {params.rank("rank")}, [&](const ParamSet&, std::unique_ptr<FittedModel> m) { out = std::move(m); });
+    fit_ranks(ctx, params, {params.rank("rank")}, [&](const ParamSet&, std::unique_ptr<FittedModel> m) {
+      out = std::move(m);
+      return true;
+    });
     --counters_->sweeps;  // fit() is not a sweep
     return out;
   }
@@ -76,10 +86,10 @@ class ShrinkSolver : public Solver {
                  const ModelSink& sink) const override {
     ++counters_->sweeps;
     if (ctx.validation) ++counters_->saw_validation;
-    const double lambda = params.real("lambda"), p = params.real("p");
-    const auto inverse = ctx.linalg.inverse<double>(lambda, p);
+    const Regularizer reg{params.real("lambda"), params.real("p")};
+    const auto inverse = ctx.linalg.inverse<double>(reg);
     const arma::mat& C = *inverse.C;
-    const arma::vec L = ctx.linalg.lambda_diagonal(lambda, p);
+    const arma::vec L = ctx.linalg.lambda_diagonal(reg);
     arma::mat G;
     ctx.linalg.gram_into(G);
     const arma::mat W = arma::eye(C.n_rows, C.n_cols) - C.each_row() % L.t();  // I - C Lambda
@@ -106,13 +116,13 @@ class ShrinkSolver : public Solver {
         objective = edlae_objective(G, L, U, Q);
         model = std::make_unique<LowRankModel<double>>(U, Q);
       }
-      model->diagnostics()["objective"] = objective;
-      model->diagnostics()["validation_users_seen"] = ctx.validation ? ctx.validation->n_users() : 0;
-      sink(params.with("rank", r.to_json()), std::move(model));
+      model->report().objective = objective;
+      model->report().fact("validation_users_seen", ctx.validation ? ctx.validation->n_users() : 0);
+      if (!sink(params.with("rank", r), std::move(model))) return;
     }
   }
-  std::size_t memory_estimate(std::size_t n, Dtype dtype, const ParamSet&) const override {
-    return 4 * n * n * dtype_bytes(dtype);
+  std::size_t memory_estimate(const SizingContext& sizing, const ParamSet&) const override {
+    return 4 * sizing.n_items * sizing.n_items * dtype_bytes(sizing.dtype);
   }
 
  private:
@@ -140,7 +150,7 @@ class BrittleSolver : public ShrinkSolver {
     const auto fail = static_cast<std::uint64_t>(params.integer("fail_at_rank"));
     ShrinkSolver::fit_ranks(ctx, params, ranks, [&](const ParamSet& p, std::unique_ptr<FittedModel> model) {
       if (!p.rank("rank").full && p.rank("rank").k == fail) throw Error("brittle: diverged at rank " + std::to_string(fail));
-      sink(p, std::move(model));
+      return sink(p, std::move(model));
     });
   }
 };

@@ -18,6 +18,7 @@
 #include "core/eval/metrics.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "core/solver/models.hpp"
+#include "core/util/number_text.hpp"
 #include "experiments/gap/approximation_gap.hpp"
 #include "experiments/common/gnuplot.hpp"
 #include "experiments/sweep/plots.hpp"
@@ -41,8 +42,7 @@ const nlohmann::json& row(const nlohmann::json& report, const std::string& label
 GapPoint point(std::uint64_t rank, double lambda = 20, double p = 0.33) {
   GapPoint pt;
   pt.rank = Rank::of(rank);
-  pt.lambda = lambda;
-  pt.p = p;
+  pt.reg = Regularizer{lambda, p};
   return pt;
 }
 
@@ -65,14 +65,15 @@ TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 
   for (std::uint64_t k : {10, 40}) {
     CAPTURE(k);
     LinalgCache cache(split.train);
-    const nlohmann::json report = approximation_gap(cache, split, registry, point(k), options);
+    const GapReport typed = approximation_gap(cache, split, registry, point(k), options);
+    const nlohmann::json report = typed.to_json(/*with_reports=*/true);
     CHECK(report["inverse"]["inversions"] == 1);
     CHECK(cache.stats().inversions == 1);
     REQUIRE(report["rows"].size() == 6);
     CHECK(report["rows"][0]["label"] == "exact");
-    CHECK(report["reference"] == "converged optimum");
-    CHECK(report["exact"]["converged"] == true);
-    const double exact_objective = report["exact"]["objective"].get<double>();
+    CHECK(report["reference"]["status"] == "converged optimum");
+    CHECK(report["reference"]["converged"] == true);
+    const double exact_objective = report["reference"]["objective"].get<double>();
     const double exact_ndcg = row(report, "exact")["metrics"]["ndcg@100"]["mean"].get<double>();
 
     // Every row against its own fit in a fresh cache (as `aelab eval` would fit it).
@@ -87,21 +88,22 @@ TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 
       CAPTURE(e.label);
       LinalgCache own_cache(split.train);
       FitContext ctx(own_cache);
+      ctx.registry = &registry;
       const SolverSpec spec = parse_solver_spec(registry, e.spec);
       const auto model = spec.solver->fit(ctx, spec.params);
       const EvaluationResult evaluation = evaluate(*model, split.validation, default_metrics());
       const nlohmann::json& r = row(report, e.label);
       CHECK(r["status"] != "failed");
-      CHECK(r["params"] == spec.params.values());
-      const double objective = model->diagnostics()["objective"].get<double>();
+      CHECK(r["params"] == spec.params.to_json());
+      const double objective = model->report().objective.value();
       CHECK(r["objective"].get<double>() == doctest::Approx(objective).epsilon(1e-12));
       for (const MetricSpec& m : default_metrics()) {
         CHECK(r["metrics"][m.name()]["mean"].get<double>() ==
               doctest::Approx(evaluation.summary(m.name()).mean).epsilon(1e-12));
         CHECK(r["metrics"][m.name()]["se"].get<double>() == doctest::Approx(evaluation.summary(m.name()).se).epsilon(1e-12));
       }
-      if (model->diagnostics().contains("returned_epoch"))
-        CHECK(r["diagnostics"]["returned_epoch"] == model->diagnostics()["returned_epoch"]);
+      if (!model->report().trace.empty())
+        CHECK(r["report"]["iterations"]["returned"] == model->report().trace.returned);
       // The gap and the metric difference are what their definitions say.
       CHECK(r["relative_gap"].get<double>() == doctest::Approx((objective - exact_objective) / exact_objective).epsilon(1e-9));
       CHECK(r["metric_difference"]["ndcg@100"].get<double>() ==
@@ -121,13 +123,13 @@ TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 
     CHECK(row(report, "admm_best")["shared_fit"] == "admm_last");
     CHECK(row(report, "exact")["relative_gap"].get<double>() == 0.0);
     CHECK(report["warnings"].is_array());
-    const std::string table = format_approximation_gap(report);
+    const std::string table = format_approximation_gap(typed);
     CHECK(table.find("closed_form_approx") != std::string::npos);
     CHECK(table.find("exact: converged") != std::string::npos);
   }
 }
 
-TEST_CASE("fit_admm_last_and_best: one run, the models of keep_best off and on; rank full has one model") {
+TEST_CASE("admm's variants: one run, the models of keep_best off and on; rank full shares one model") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
@@ -136,39 +138,52 @@ TEST_CASE("fit_admm_last_and_best: one run, the models of keep_best off and on; 
   FitContext ctx(cache);
   // These settings diverge (the last iterate is far worse than the best), so the two differ.
   const ParamSet params = admm.make_params({{"rank", 10}, {"lambda", 20}, {"p", 0.33}});
-  const AdmmModels both = fit_admm_last_and_best(ctx, params);
-  const auto last = admm.fit(ctx, params);
-  const auto best = admm.fit(ctx, params.with("keep_best", true));
-  REQUIRE(both.best);
+  const std::vector<VariantSpec> variants = admm.variants(params);
+  const std::vector<std::shared_ptr<FittedModel>> both = admm.fit_variants(ctx, params);
+  REQUIRE(variants.size() == 2);
+  REQUIRE(both.size() == 2);
+  CHECK(variants[0].label == "admm_last");
+  CHECK(variants[1].label == "admm_best");
+  const auto last = admm.fit(ctx, variants[0].params);
+  const auto best = admm.fit(ctx, variants[1].params);
+  CHECK_FALSE(variants[0].params.boolean("keep_best"));
+  CHECK(variants[1].params.boolean("keep_best"));
+  REQUIRE(both[0] != both[1]);
   const auto factors = [](const FittedModel& m) {
     const auto* lr = dynamic_cast<const LowRankModel<double>*>(&m);
     REQUIRE(lr != nullptr);
     return std::make_pair(lr->U(), lr->V());
   };
-  CHECK(arma::approx_equal(factors(*both.last).first, factors(*last).first, "absdiff", 0.0));
-  CHECK(arma::approx_equal(factors(*both.last).second, factors(*last).second, "absdiff", 0.0));
-  CHECK(arma::approx_equal(factors(*both.best).first, factors(*best).first, "absdiff", 0.0));
-  CHECK(arma::approx_equal(factors(*both.best).second, factors(*best).second, "absdiff", 0.0));
-  for (const char* key : {"objective", "returned_epoch", "best_epoch", "epochs_completed", "stopped", "warnings"}) {
-    CAPTURE(key);
-    CHECK(both.last->diagnostics()[key] == last->diagnostics()[key]);
-    CHECK(both.best->diagnostics()[key] == best->diagnostics()[key]);
+  CHECK(arma::approx_equal(factors(*both[0]).first, factors(*last).first, "absdiff", 0.0));
+  CHECK(arma::approx_equal(factors(*both[0]).second, factors(*last).second, "absdiff", 0.0));
+  CHECK(arma::approx_equal(factors(*both[1]).first, factors(*best).first, "absdiff", 0.0));
+  CHECK(arma::approx_equal(factors(*both[1]).second, factors(*best).second, "absdiff", 0.0));
+  for (const auto& [variant, alone] : {std::make_pair(both[0].get(), last.get()), std::make_pair(both[1].get(), best.get())}) {
+    const FitReport& a = variant->report();
+    const FitReport& b = alone->report();
+    CHECK(a.objective == b.objective);
+    CHECK(a.trace.returned == b.trace.returned);
+    CHECK(a.trace.best == b.trace.best);
+    CHECK(a.trace.completed == b.trace.completed);
+    CHECK(a.stop_reason == b.stop_reason);
+    CHECK(a.warnings == b.warnings);
   }
   // The same iteration (the traces differ only in their wall times).
-  const nlohmann::json& trace = both.last->diagnostics()["trace"];
-  REQUIRE(trace.size() == last->diagnostics()["trace"].size());
-  REQUIRE(trace.size() == both.best->diagnostics()["trace"].size());
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    CHECK(trace[i]["objective"] == last->diagnostics()["trace"][i]["objective"]);
-    CHECK(trace[i]["residual"] == last->diagnostics()["trace"][i]["residual"]);
-    CHECK(trace[i]["objective"] == both.best->diagnostics()["trace"][i]["objective"]);
+  const Trace& trace = both[0]->report().trace;
+  REQUIRE(trace.points.size() == last->report().trace.points.size());
+  REQUIRE(trace.points.size() == both[1]->report().trace.points.size());
+  for (std::size_t i = 0; i < trace.points.size(); ++i) {
+    CHECK(trace.points[i].objective == last->report().trace.points[i].objective);
+    CHECK(trace.points[i].residual == last->report().trace.points[i].residual);
+    CHECK(trace.points[i].objective == both[1]->report().trace.points[i].objective);
   }
-  CHECK(both.best->diagnostics()["objective"].get<double>() < both.last->diagnostics()["objective"].get<double>());
-  CHECK(both.best->diagnostics()["returned_epoch"] == both.best->diagnostics()["best_epoch"]);
+  CHECK(both[1]->report().objective.value() < both[0]->report().objective.value());
+  CHECK(both[1]->report().trace.returned == both[1]->report().trace.best);
 
-  const AdmmModels full = fit_admm_last_and_best(ctx, params.with("rank", "full"));
-  CHECK(full.last != nullptr);
-  CHECK(full.best == nullptr);
+  const std::vector<std::shared_ptr<FittedModel>> full = admm.fit_variants(ctx, params.with("rank", Rank::full_rank()));
+  REQUIRE(full.size() == 2);
+  CHECK(full[0] != nullptr);
+  CHECK(full[0] == full[1]);
 }
 
 TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a failing solver is a failed row") {
@@ -181,9 +196,10 @@ TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a f
   // Two iterations from a random start: far from the optimum, so Algorithm 1 is below "exact".
   options.per_solver = {{"exact", {{"init", "random"}, {"max_iterations", 2}}}};
   options.on = "test";
-  const nlohmann::json report = approximation_gap(cache, split, registry, point(10), options);
-  CHECK(report["exact"]["converged"] == false);
-  CHECK(report["reference"].get<std::string>().rfind("NOT converged: iteration limit", 0) == 0);
+  const GapReport typed = approximation_gap(cache, split, registry, point(10), options);
+  const nlohmann::json report = typed.to_json(true);
+  CHECK(report["reference"]["converged"] == false);
+  CHECK(report["reference"]["status"].get<std::string>().rfind("NOT converged: iteration limit", 0) == 0);
   CHECK(row(report, "exact")["status"] == "stopped");
   CHECK(row(report, "closed_form_approx")["relative_gap"].get<double>() < 0);
   const std::string warnings = report["warnings"].dump();
@@ -191,12 +207,13 @@ TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a f
   CHECK(warnings.find("closed_form_approx's Eq. 7 objective is below exact's") != std::string::npos);
   CHECK(report["on"] == "test");
   CHECK(report["n_users"].get<std::size_t>() + report["n_users_excluded"].get<std::size_t>() == split.test.n_users());
-  CHECK(format_approximation_gap(report).find("NOT CONVERGED") != std::string::npos);
+  CHECK(format_approximation_gap(typed).find("NOT CONVERGED") != std::string::npos);
 
   // zero_diagonal refuses rank 1 (a documented degenerate case): a failed row, the report goes on.
   ApproximationGapOptions rank1;
   rank1.solvers = {"zero_diagonal", "unconstrained"};
-  const nlohmann::json r1 = approximation_gap(cache, split, registry, point(1), rank1);
+  const GapReport typed1 = approximation_gap(cache, split, registry, point(1), rank1);
+  const nlohmann::json r1 = typed1.to_json(true);
   REQUIRE(r1["rows"].size() == 3);
   CHECK(row(r1, "zero_diagonal")["status"] == "failed");
   CHECK(row(r1, "zero_diagonal")["message"].get<std::string>().find("rank 1 is degenerate") != std::string::npos);
@@ -204,7 +221,7 @@ TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a f
   CHECK(row(r1, "unconstrained")["relative_gap"].get<double>() >= -1e-9);
   CHECK(r1["warnings"].dump().find("zero_diagonal failed") != std::string::npos);
   // The CSV has one line per row and as many fields as its header.
-  const std::string csv = approximation_gap_csv({report, r1});
+  const std::string csv = approximation_gap_csv({typed, typed1});
   std::istringstream lines(csv);
   std::string line;
   std::vector<std::size_t> fields;
@@ -261,7 +278,7 @@ TEST_CASE("gap options are validated before any fit, with the path of the mistak
     if (e.solver->has_param("seed")) CHECK(e.params.integer("seed") == 5);
     if (e.solver->name() == "admm") CHECK(e.params.integer("epochs") == 3);
     if (e.solver->name() == "zero_diagonal") CHECK(e.params.integer("epochs") == 7);
-    CHECK(e.params.integer("rank") == 10);
+    CHECK(e.params.rank("rank") == Rank::of(10));
   }
 }
 
@@ -356,15 +373,15 @@ TEST_CASE("aelab run: the approximation_gap section writes its table (CSV + JSON
           doctest::Approx((*chosen)["objective"].get<double>()).epsilon(1e-12));
     CHECK(row(report, "closed_form_approx")["metrics"]["ndcg@100"]["mean"].get<double>() ==
           doctest::Approx((*chosen)["test"]["ndcg@100"]["mean"].get<double>()).epsilon(1e-12));
-    CHECK(report["exact"]["converged"] == true);
+    CHECK(report["reference"]["converged"] == true);
     CHECK(row(report, "admm_last")["params"]["epochs"] == 5);
-    CHECK(!row(report, "closed_form_approx").contains("diagnostics"));  // the summary leaves them to the point files
+    CHECK(!row(report, "closed_form_approx").contains("report"));  // the summary leaves them to the point files
     for (const auto& r : report["rows"]) CHECK(r["relative_gap"].get<double>() >= -1e-9);
   }
   const std::string csv = test::read_text(out + "/approximation_gap.csv");
   CHECK(count_lines(csv) == 1 + 2 * 6);
   CHECK(std::filesystem::exists(out + "/approximation_gap/lambda=" +
-                                format_double(gap["points"][0]["point"]["lambda"].get<double>()) + ",p=0.33,rank=5.json"));
+                                round_trip_text(gap["points"][0]["point"]["lambda"].get<double>()) + ",p=0.33,rank=5.json"));
   CHECK(std::filesystem::exists(out + "/plots/approximation_gap_vs_rank.gp"));
   CHECK(std::filesystem::exists(out + "/plots/approximation_gap_ndcg100_difference_vs_rank.dat"));
   if (!find_gnuplot().empty()) {

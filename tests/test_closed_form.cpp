@@ -162,10 +162,10 @@ TEST_CASE("Algorithm 1 equals the explicit rank-k SVD of the stacked Z B^, and B
     for (const std::string method : {"dense", "arpack"}) {
       CAPTURE(method);
       const Fitted f = fit("closed_form_approx", cache, {{"rank", k}, {"lambda", P.lambda}, {"p", P.p}, {"eigen", method}});
-      CHECK(f.model->diagnostics()["eigen"]["method"] == (k + 1 < n ? method : "dense"));
+      CHECK(f.model->report().eigen->method == (k + 1 < n ? method : "dense"));
       const arma::mat Vk = top_right_singular_vectors(P.Z() * Bh, k);
       CHECK(rel_diff(f.W, Bh * Vk * Vk.t()) < 1e-8);
-      CHECK(f.model->diagnostics()["objective"].get<double>() == doctest::Approx(P.eq7(f.W)).epsilon(1e-9));
+      CHECK(f.model->report().objective.value() == doctest::Approx(P.eq7(f.W)).epsilon(1e-9));
     }
   }
   const Fitted at_n = fit("closed_form_approx", cache, {{"rank", n}, {"lambda", P.lambda}, {"p", P.p}});
@@ -173,10 +173,10 @@ TEST_CASE("Algorithm 1 equals the explicit rank-k SVD of the stacked Z B^, and B
   const Fitted full = fit("closed_form_approx", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}});
   CHECK(rel_diff(full.W, Bh) < 1e-12);
   // Bit for bit what core/linalg/edlae_full_rank.hpp makes of the shared inverse (as `zero_diagonal` does).
-  arma::mat from_cache = *cache.inverse<double>(P.lambda, P.p).C;
+  arma::mat from_cache = *cache.inverse<double>(Regularizer{P.lambda, P.p}).C;
   edlae_full_rank_in_place(from_cache);
   CHECK(arma::approx_equal(full.W, from_cache, "absdiff", 0.0));
-  CHECK(full.model->diagnostics()["objective"].get<double>() == doctest::Approx(P.eq7(Bh)).epsilon(1e-10));
+  CHECK(full.model->report().objective.value() == doctest::Approx(P.eq7(Bh)).epsilon(1e-10));
 }
 
 TEST_CASE("Algorithm 1 and the unconstrained closed form through the block eigensolver (n = 500)") {
@@ -189,12 +189,12 @@ TEST_CASE("Algorithm 1 and the unconstrained closed form through the block eigen
   for (arma::uword k : {8u, 40u}) {
     CAPTURE(k);
     const Fitted red = fit("closed_form_approx", cache, {{"rank", k}, {"lambda", P.lambda}, {"p", P.p}, {"eigen", "block"}});
-    CHECK(red.model->diagnostics()["eigen"]["method"] == "block");
-    CHECK(red.model->diagnostics()["eigen"]["max_residual"].get<double>() <= 1e-10);
+    CHECK(red.model->report().eigen->method == "block");
+    CHECK(red.model->report().eigen->max_residual <= 1e-10);
     const arma::mat Vk = top_right_singular_vectors(ZB, k);
     CHECK(rel_diff(red.W, Bh * Vk * Vk.t()) < 1e-7);
     const Fitted blue = fit("unconstrained", cache, {{"rank", k}, {"lambda", P.lambda}, {"p", P.p}, {"eigen", "block"}});
-    CHECK(blue.model->diagnostics()["eigen"]["method"] == "block");
+    CHECK(blue.model->report().eigen->method == "block");
     const arma::mat Qk = top_right_singular_vectors(ZW, k);
     CHECK(rel_diff(blue.W, W_star * Qk * Qk.t()) < 1e-7);
   }
@@ -251,7 +251,7 @@ TEST_CASE("the memory guard refuses a fit that cannot fit, naming the estimate a
       ctx.dtype = Dtype::float32;
       const Solver& s = registry.get(solver);
       const ParamSet params = s.make_params({{"rank", parse_cli_value(rank)}});
-      CHECK(s.memory_estimate(n, Dtype::float32, params) >= 2 * n * n * 4);
+      CHECK(s.memory_estimate({n, Dtype::float32, nullptr}, params) >= 2 * n * n * 4);
       CHECK_THROWS_WITH_AS(s.fit(ctx, params), doctest::Contains("not enough memory for solver"), Error);
       CHECK_THROWS_WITH_AS(s.fit(ctx, params), doctest::Contains("GiB available"), Error);
     }
@@ -276,9 +276,9 @@ TEST_CASE("unconstrained: eigen-shrinkage at p = 0, ridge at full rank, minimal 
   const Fitted full = fit("unconstrained", cache, {{"rank", "full"}, {"lambda", P.lambda}, {"p", P.p}});
   CHECK(rel_diff(full.W, arma::eye(P.n(), P.n()) - P.C * arma::diagmat(P.Lambda)) < 1e-12);
   CHECK(rel_diff(full.W, P.C * P.G) < 1e-10);
-  CHECK(full.model->diagnostics()["objective_unconstrained"].get<double>() ==
+  CHECK(full.model->report().find_fact("objective_unconstrained")->value.get<double>() ==
         doctest::Approx(P.unconstrained_objective(full.W)).epsilon(1e-10));
-  CHECK(full.model->diagnostics()["objective"].get<double>() == doctest::Approx(P.eq7(full.W)).epsilon(1e-10));
+  CHECK(full.model->report().objective.value() == doctest::Approx(P.eq7(full.W)).epsilon(1e-10));
 
   arma::arma_rng::set_seed(8);
   for (arma::uword k : {2u, 8u}) {
@@ -286,8 +286,8 @@ TEST_CASE("unconstrained: eigen-shrinkage at p = 0, ridge at full rank, minimal 
     const Fitted f = fit("unconstrained", cache, {{"rank", k}, {"lambda", P.lambda}, {"p", P.p}});
     const auto& lr = dynamic_cast<const LowRankModel<double>&>(*f.model);
     const double best = P.unconstrained_objective(f.W);
-    CHECK(f.model->diagnostics()["objective_unconstrained"].get<double>() == doctest::Approx(best).epsilon(1e-10));
-    CHECK(f.model->diagnostics()["objective"].get<double>() == doctest::Approx(P.eq7(f.W)).epsilon(1e-10));
+    CHECK(f.model->report().find_fact("objective_unconstrained")->value.get<double>() == doctest::Approx(best).epsilon(1e-10));
+    CHECK(f.model->report().objective.value() == doctest::Approx(P.eq7(f.W)).epsilon(1e-10));
     for (int trial = 0; trial < 5; ++trial) {
       const arma::mat U = lr.U() + arma::randn(P.n(), k) * 1e-3, V = lr.V() + arma::randn(P.n(), k) * 1e-3;
       CHECK(P.unconstrained_objective(U * V.t()) > best);
@@ -327,7 +327,7 @@ TEST_CASE("SPEC 8: Algorithm 1's Eq. 7 objective is below the unconstrained mode
     CAPTURE(k);
     const Fitted red = fit("closed_form_approx", cache, {{"rank", k}, {"lambda", P.lambda}, {"p", P.p}});
     const Fitted blue = fit("unconstrained", cache, {{"rank", k}, {"lambda", P.lambda}, {"p", P.p}});
-    CHECK(red.model->diagnostics()["objective"].get<double>() < blue.model->diagnostics()["objective"].get<double>());
+    CHECK(red.model->report().objective.value() < blue.model->report().objective.value());
   }
 }
 
@@ -346,25 +346,27 @@ TEST_CASE("a rank sweep from one eigendecomposition gives the models of independ
       std::vector<std::pair<ParamSet, std::unique_ptr<FittedModel>>> swept;
       s.fit_ranks(ctx, params, ranks, [&](const ParamSet& ps, std::unique_ptr<FittedModel> m) {
         swept.emplace_back(ps, std::move(m));
+        return true;
       });
       REQUIRE(swept.size() == ranks.size());
       CHECK(sweep_cache.stats().inversions == 1);
       for (std::size_t i = 0; i < ranks.size(); ++i) {
         CHECK(swept[i].first.rank("rank") == ranks[i]);
         LinalgCache own_cache(P.X_csr);
-        const Fitted alone = fit(solver, own_cache, swept[i].first.values());
+        const Fitted alone = fit(solver, own_cache, swept[i].first.to_json());
         CHECK(rel_diff(model_matrix(*swept[i].second), alone.W) < 1e-9);
-        CHECK(swept[i].second->diagnostics()["objective"].get<double>() ==
-              doctest::Approx(alone.model->diagnostics()["objective"].get<double>()).epsilon(1e-10));
-        const auto& d = swept[i].second->diagnostics();
+        CHECK(swept[i].second->report().objective.value() ==
+              doctest::Approx(alone.model->report().objective.value()).epsilon(1e-10));
+        const FitReport& d = swept[i].second->report();
         if (!ranks[i].full) {
-          CHECK(d["eigen"]["k_computed"] == 20);
-          CHECK(d["eigen"]["method"] == method);
-          CHECK(d["eigen"]["shared_by_ranks"] == 3);
-          CHECK(d["eigen"]["gap"].get<double>() >= 0.0);
+          REQUIRE(d.eigen);
+          CHECK(d.eigen->k_computed == 20);
+          CHECK(d.eigen->method == method);
+          CHECK(d.eigen->shared_by_ranks == 3);
+          CHECK(d.eigen->gap >= 0.0);
         }
-        for (const char* stage : {"gram", "inverse", "factors", "objective", "total"}) CHECK(d["seconds"].contains(stage));
-        CHECK(d["peak_rss_bytes"].get<std::size_t>() > 0);
+        for (const char* stage : {"gram", "inverse", "factors", "objective", "total"}) CHECK(d.seconds.get(stage).has_value());
+        CHECK(d.peak_rss_bytes > 0);
       }
     }
   }
@@ -375,19 +377,19 @@ TEST_CASE("shared inverse, float32, memory estimate and parameter errors") {
   LinalgCache cache(P.X_csr);
   const Fitted a = fit("closed_form_approx", cache, {{"rank", 5}, {"lambda", 3.0}, {"p", 0.2}});
   const Fitted b = fit("unconstrained", cache, {{"rank", 5}, {"lambda", 3.0}, {"p", 0.2}});
-  CHECK_FALSE(a.model->diagnostics()["inverse_reused"].get<bool>());
-  CHECK(b.model->diagnostics()["inverse_reused"].get<bool>());
+  CHECK_FALSE(a.model->report().inverse->reused);
+  CHECK(b.model->report().inverse->reused);
   CHECK(cache.stats().inversions == 1);
   const Fitted af = fit("closed_form_approx", cache, {{"rank", 5}, {"lambda", 3.0}, {"p", 0.2}}, Dtype::float32);
-  CHECK(af.model->diagnostics()["dtype"] == "float32");
+  CHECK(std::string(dtype_name(af.model->report().dtype)) == "float32");
   CHECK(rel_diff(af.W, a.W) < 1e-3);
 
   const Registry registry = builtin_registry();
   const Solver& s = registry.get("closed_form_approx");
   const std::size_t n = 20000;
-  const std::size_t full64 = s.memory_estimate(n, Dtype::float64, s.make_params({{"rank", "full"}}));
+  const std::size_t full64 = s.memory_estimate({n, Dtype::float64, nullptr}, s.make_params({{"rank", "full"}}));
   CHECK(full64 == 2 * n * n * 8);  // C and B^: two n x n matrices, nothing else
-  const std::size_t k1000 = s.memory_estimate(n, Dtype::float32, s.make_params({{"rank", 1000}}));
+  const std::size_t k1000 = s.memory_estimate({n, Dtype::float32, nullptr}, s.make_params({{"rank", 1000}}));
   CHECK(k1000 > 2 * n * n * 4);
   CHECK(k1000 < 2 * n * n * 4 + 20 * n * 1000 * 8);
 

@@ -47,7 +47,7 @@ TEST_CASE("real split: float32 agrees with float64 to 1e-3 in nDCG@100 and every
       CAPTURE(text);
       const SolverSpec spec = parse_solver_spec(registry, text);
       const auto model = spec.solver->fit(ctx, spec.params);
-      CHECK(model->diagnostics()["dtype"] == dtype_name(dtype));
+      CHECK(model->report().dtype == dtype);
       const double ndcg = test_ndcg(*model, split);
       MESSAGE(std::string(text) << " " << std::string(dtype_name(dtype)) << ": nDCG@100 " << ndcg << " (popularity " << popularity << ")");
       CHECK(ndcg > popularity + 0.05);
@@ -69,20 +69,23 @@ TEST_CASE("real split: a rank sweep equals single fits, and the eigen-gap is rep
   ctx.dtype = Dtype::float32;
   std::vector<std::pair<ParamSet, std::unique_ptr<FittedModel>>> swept;
   solver.fit_ranks(ctx, params, {Rank::of(5), Rank::of(20), Rank::of(60)},
-                   [&](const ParamSet& ps, std::unique_ptr<FittedModel> m) { swept.emplace_back(ps, std::move(m)); });
+                   [&](const ParamSet& ps, std::unique_ptr<FittedModel> m) {
+                     swept.emplace_back(ps, std::move(m));
+                     return true;
+                   });
   REQUIRE(swept.size() == 3);
   arma::mat sweep_scores, single_scores;
   for (auto& [ps, model] : swept) {
     CAPTURE(ps.str());
-    const auto& eigen = model->diagnostics()["eigen"];
-    CHECK(eigen["k_computed"] == 60);
-    CHECK(eigen["gap"].get<double>() > 0);
+    REQUIRE(model->report().eigen);
+    const EigenReport& eigen = *model->report().eigen;
+    CHECK(eigen.k_computed == 60);
+    CHECK(eigen.gap > 0);
     const auto single = solver.fit(ctx, ps);
     model->score(split.test.fold_in, 0, split.test.n_users(), sweep_scores);
     single->score(split.test.fold_in, 0, split.test.n_users(), single_scores);
     CHECK(arma::norm(sweep_scores - single_scores, "inf") < 1e-3 * arma::norm(single_scores, "inf"));
-    CHECK(model->diagnostics()["objective"].get<double>() ==
-          doctest::Approx(single->diagnostics()["objective"].get<double>()).epsilon(1e-4));
+    CHECK(model->report().objective.value() == doctest::Approx(single->report().objective.value()).epsilon(1e-4));
   }
 }
 
@@ -99,17 +102,17 @@ TEST_CASE("aelab eval: JSON equals the library's evaluation; text, trace and one
   CHECK(report["params"]["rank"] == 20);
   CHECK(report["on"] == "test");
   CHECK(report["n_users"].get<int>() + report["n_users_excluded"].get<int>() == 50);
-  for (const char* key : {"objective", "seconds", "diagnostics", "metrics"}) CHECK(report.contains(key));
+  for (const char* key : {"objective", "seconds", "report", "metrics"}) CHECK(report.contains(key));
   for (const char* stage : {"gram", "inverse", "eigen_matrix", "eigen", "factors", "objective", "total", "fit", "evaluate", "load"})
     CHECK(report["seconds"].contains(stage));
-  CHECK(report["diagnostics"]["eigen"]["k_computed"] == 20);
+  CHECK(report["report"]["eigen"]["k_computed"] == 20);
 
   const SplitData split = to_split_data(read_vae_cf(split_dir));
   const Registry registry = builtin_registry();
   const SolverSpec spec = parse_solver_spec(registry, "closed_form_approx:rank=20,lambda=50,p=0.25");
   EvaluationOptions options;
   options.on = "test";
-  const nlohmann::json expected = evaluate_solver(split, *spec.solver, spec.params, options);
+  const nlohmann::json expected = evaluate_solver(split, *spec.solver, spec.params, registry, options).to_json();
   for (const char* metric : {"ndcg@100", "recall@20", "recall@50"}) {
     CAPTURE(metric);
     CHECK(report["metrics"][metric]["mean"].get<double>() == doctest::Approx(expected["metrics"][metric]["mean"].get<double>()).epsilon(1e-12));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "experiments/gap/gap_config.hpp"
 #include "experiments/sweep/config.hpp"
 #include "experiments/experiment_types.hpp"
 #include "experiments/sweep/grid.hpp"
@@ -15,6 +16,17 @@
 
 using namespace aelab;
 using nlohmann::json;
+
+namespace {
+
+// A grid axis's values as JSON, for comparing with lists written in the test.
+std::vector<nlohmann::json> axis_json(const GridAxis& axis) {
+  std::vector<nlohmann::json> out;
+  for (const auto& v : axis.values) out.push_back(param_value_json(v));
+  return out;
+}
+
+}  // namespace
 
 namespace {
 
@@ -269,7 +281,7 @@ TEST_CASE("logspace: base 10, both ends included, rounded to 15 significant digi
   CHECK(logspace(3, 1, 3) == std::vector<double>{1000, 100, 10});  // descending when a > b
   const ParamSpec rank = test::rank_param();
   const GridAxis ranks = parse_grid_axis(rank, {{"logspace", {1, 3, 5}}}, "grid.rank");
-  CHECK(ranks.values == std::vector<json>{10, 32, 100, 316, 1000});
+  CHECK(axis_json(ranks) == std::vector<json>{10, 32, 100, 316, 1000});
 }
 
 TEST_CASE("grid expansion: sorted axes, last varies fastest, values in the written order, fixed merged") {
@@ -288,7 +300,7 @@ TEST_CASE("grid expansion: sorted axes, last varies fastest, values in the writt
   CHECK(points[2].str() == "lambda=1,p=0.5,rank=full,seed=0");
   CHECK(points[3].str() == "lambda=1,p=0.5,rank=3,seed=0");
   // No axes: the single point of fixed values and defaults.
-  const auto single = expand_grid(shrink, json::object(), {}, "f");
+  const auto single = expand_grid(shrink, FixedParams(), {}, "f");
   REQUIRE(single.size() == 1);
   CHECK(single[0].str() == "lambda=10,p=0,rank=full,seed=0");
   // The config's grid expands the same way (axes sorted by name whatever the JSON order).
@@ -309,13 +321,13 @@ TEST_CASE("selection: groups per key value, best validation score, ties to the f
   const std::vector<double> scores = {0.30, 0.41, 0.35, 0.41, nan, 0.40};
   const auto groups = select_best(points, scores, {"rank"});
   REQUIRE(groups.size() == 2);
-  CHECK(groups[0].per_values == json{{"rank", 2}});
+  CHECK(groups[0].per_values.to_json() == json{{"rank", 2}});
   CHECK(groups[0].members == std::vector<std::size_t>{0, 2, 4});
   CHECK(groups[0].candidates == 2);  // the NaN point is not a candidate
   CHECK(*groups[0].chosen == 2);
   CHECK(groups[0].score == 0.35);
   CHECK(groups[0].ties == 0);
-  CHECK(groups[1].per_values == json{{"rank", 5}});
+  CHECK(groups[1].per_values.to_json() == json{{"rank", 5}});
   CHECK(*groups[1].chosen == 1);  // 0.41 twice: the first in grid order wins
   CHECK(groups[1].ties == 1);
   // per = []: one group over all points; per = ["rank", "lambda"]: every point alone.
@@ -329,7 +341,7 @@ TEST_CASE("selection: groups per key value, best validation score, ties to the f
   // Keys a solver lacks are ignored (popularity has no rank).
   const auto pop = select_best({ParamSet()}, {0.2}, {"rank"});
   REQUIRE(pop.size() == 1);
-  CHECK(pop[0].per_values == json::object());
+  CHECK(pop[0].per_values.to_json() == json::object());
 }
 
 TEST_CASE("every ready config in configs/ and the example of docs/CONFIG.md validate against the built-in solvers") {
@@ -359,7 +371,12 @@ TEST_CASE("every ready config in configs/ and the example of docs/CONFIG.md vali
       ++checked;
       continue;
     }
-    const ExperimentConfig c = parse_experiment_config(config, ConfigLocation{entry.path().string(), configs, "/"}, registry);
+    const ExperimentConfig c =
+        parse_experiment_config(config, ConfigLocation{entry.path().string(), configs, "/"}, registry, {"approximation_gap"});
+    if (config.contains("approximation_gap")) {  // the section has its own reader (experiments/gap/gap_config.hpp)
+      nlohmann::json resolved;
+      CHECK(parse_gap_config(config.at("approximation_gap"), "approximation_gap", c, registry, resolved).ranks.size() > 0);
+    }
     CHECK(c.n_points() > 0);
     CHECK(c.output.dir == "/results/" + c.name);
     ++checked;

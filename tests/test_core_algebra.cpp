@@ -74,9 +74,9 @@ TEST_CASE("SPEC 2.0 identities hold with C from the inverse cache") {
   LinalgCache cache(X);
   arma::mat G;
   cache.gram_into(G);
-  const arma::vec Lambda = cache.lambda_diagonal(5.0, 0.33);
+  const arma::vec Lambda = cache.lambda_diagonal(Regularizer{5.0, 0.33});
   const arma::mat GL = G + arma::diagmat(Lambda);
-  const auto inv = cache.inverse<double>(5.0, 0.33);
+  const auto inv = cache.inverse<double>(Regularizer{5.0, 0.33});
   const arma::mat& C = *inv.C;
   const arma::mat S = arma::diagmat(1.0 / C.diag());
   const arma::mat W = arma::eye(30, 30) - C * S;
@@ -85,10 +85,10 @@ TEST_CASE("SPEC 2.0 identities hold with C from the inverse cache") {
   CHECK(arma::norm(G * C * G - (G - arma::diagmat(Lambda) + arma::diagmat(Lambda) * C * arma::diagmat(Lambda)), "inf") < 1e-8);
   // Reuse: the same (lambda, p, dtype) is served from the cache, anything else recomputes.
   CHECK_FALSE(inv.reused);
-  CHECK(cache.inverse<double>(5.0, 0.33).reused);
+  CHECK(cache.inverse<double>(Regularizer{5.0, 0.33}).reused);
   CHECK(cache.stats().inversions == 1);
-  CHECK_FALSE(cache.inverse<float>(5.0, 0.33).reused);
-  CHECK_FALSE(cache.inverse<double>(6.0, 0.33).reused);
+  CHECK_FALSE(cache.inverse<float>(Regularizer{5.0, 0.33}).reused);
+  CHECK_FALSE(cache.inverse<double>(Regularizer{6.0, 0.33}).reused);
   CHECK(cache.stats().inversions == 3);
 }
 

@@ -60,9 +60,9 @@ arma::mat b_hat(const Problem& pr) {
   return B;
 }
 
-bool non_increasing(const nlohmann::json& trace) {
-  for (std::size_t i = 1; i < trace.size(); ++i)
-    if (trace[i]["objective"].get<double>() > trace[i - 1]["objective"].get<double>()) return false;
+bool non_increasing(const Trace& trace) {
+  for (std::size_t i = 1; i < trace.points.size(); ++i)
+    if (trace.points[i].objective > trace.points[i - 1].objective) return false;
   return true;
 }
 
@@ -74,7 +74,8 @@ BinaryCsr ml_latest_small_train(const std::string& path, std::size_t min_sc) {
 }
 
 std::unique_ptr<FittedModel> fit(FitContext& ctx, const std::string& spec) {
-  const Registry registry = builtin_registry();
+  static const Registry registry = builtin_registry();
+  ctx.registry = &registry;  // exact fits its start (closed_form_approx, admm) from the context's registry
   const SolverSpec parsed = parse_solver_spec(registry, spec);
   return parsed.solver->fit(ctx, parsed.params);
 }
@@ -181,7 +182,7 @@ TEST_CASE("the full-rank objective sum(1/C_jj - Lambda_jj) equals Eq. 7 at B^") 
   const auto* dense = dynamic_cast<const DenseItemModel<double>*>(model.get());
   REQUIRE(dense != nullptr);
   CHECK(arma::norm(dense->W() - b_hat(pr), "inf") < 1e-12);
-  CHECK(model->diagnostics()["objective"].get<double>() ==
+  CHECK(model->report().objective.value() ==
         doctest::Approx(edlae_objective_dense(pr.G, pr.Lambda, b_hat(pr))).epsilon(1e-10));
 }
 
@@ -209,7 +210,7 @@ TEST_CASE("at k = n the optimiser itself converges to B^ off the diagonal") {
   FitContext ctx(cache);
   const auto model = fit(ctx, "exact:rank=16,lambda=6,p=0.2,init=random,seed=3,tolerance=1e-10");
   const auto& lr = low_rank(*model);
-  CHECK(model->diagnostics()["converged"].get<bool>());
+  CHECK(model->report().convergence->converged);
   CHECK(arma::abs(off_diagonal(lr.U() * lr.V().t()) - B).max() < 1e-6);
 }
 
@@ -218,16 +219,16 @@ TEST_CASE("iteration limit: stops, says so and warns") {
   LinalgCache cache(X);
   FitContext ctx(cache);
   const auto model = fit(ctx, "exact:rank=5,lambda=3,p=0.1,init=random,max_iterations=3");
-  const nlohmann::json& d = model->diagnostics();
-  CHECK(d["stopped"] == "iteration limit reached");
-  CHECK_FALSE(d["converged"].get<bool>());
-  CHECK(d["iterations"] == 3);
-  CHECK(d["trace"].size() == 4);
-  REQUIRE(d["warnings"].size() == 1);
-  CHECK(d["warnings"][0].get<std::string>().find("iteration limit") != std::string::npos);
-  CHECK(d["trace"][3]["objective"] == d["objective"]);
-  CHECK(non_increasing(d["trace"]));
-  CHECK(d["trace"][0]["objective"].get<double>() > d["objective"].get<double>());
+  const FitReport& d = model->report();
+  CHECK(d.stop_reason == "iteration limit reached");
+  CHECK_FALSE(d.convergence->converged);
+  CHECK(d.convergence->iterations == 3);
+  CHECK(d.trace.points.size() == 4);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0].find("iteration limit") != std::string::npos);
+  CHECK(d.trace.points[3].objective == d.objective.value());
+  CHECK(non_increasing(d.trace));
+  CHECK(d.trace.points[0].objective > d.objective.value());
 }
 
 TEST_CASE("parameters: rank above n and a bad init are one-line errors; memory estimate covers the factor") {
@@ -240,9 +241,9 @@ TEST_CASE("parameters: rank above n and a bad init are one-line errors; memory e
   CHECK_THROWS_WITH_AS(parse_solver_spec(registry, "exact:init=als"), doctest::Contains("init"), Error);
   CHECK_THROWS_AS(parse_solver_spec(registry, "exact:tolerance=0"), Error);
   const SolverSpec spec = parse_solver_spec(registry, "exact:rank=100,init=random");
-  CHECK(spec.solver->memory_estimate(10000, Dtype::float64, spec.params) >= 10000ull * 10000 * 8);
-  CHECK(spec.solver->memory_estimate(10000, Dtype::float32, spec.params) <
-        spec.solver->memory_estimate(10000, Dtype::float64, spec.params));
+  CHECK(spec.solver->memory_estimate({10000, Dtype::float64, &registry}, spec.params) >= 10000ull * 10000 * 8);
+  CHECK(spec.solver->memory_estimate({10000, Dtype::float32, &registry}, spec.params) <
+        spec.solver->memory_estimate({10000, Dtype::float64, &registry}, spec.params));
 }
 
 TEST_CASE("ml-latest-small: monotone traces, convergence, same optimum from random and Algorithm 1 starts") {
@@ -256,35 +257,35 @@ TEST_CASE("ml-latest-small: monotone traces, convergence, same optimum from rand
   for (int k : {10, 40}) {
     const std::string common = "exact:rank=" + std::to_string(k) + ",lambda=20,p=0.33";
     const auto from_random = fit(ctx, common + ",init=random,seed=7");
-    const nlohmann::json& dr = from_random->diagnostics();
-    INFO("k = " << k << ", random start: " << dr["stopped"].get<std::string>());
-    CHECK(dr["converged"].get<bool>());
-    CHECK(dr["relative_gradient_norm"].get<double>() <= 1e-6);
-    CHECK(dr["warnings"].empty());
-    CHECK(non_increasing(dr["trace"]));
+    const FitReport& dr = from_random->report();
+    INFO("k = " << k << ", random start: " << dr.stop_reason);
+    CHECK(dr.convergence->converged);
+    CHECK(dr.convergence->measure <= 1e-6);
+    CHECK(dr.warnings.empty());
+    CHECK(non_increasing(dr.trace));
     // The reported objective is Eq. 7 of the returned factors.
     const auto& lr = low_rank(*from_random);
     arma::mat G;
     cache.gram_into(G);
-    const arma::vec Lambda = cache.lambda_diagonal(20, 0.33);
-    CHECK(dr["objective"].get<double>() == doctest::Approx(edlae_objective(G, Lambda, lr.U(), lr.V())).epsilon(1e-10));
+    const arma::vec Lambda = cache.lambda_diagonal(Regularizer{20, 0.33});
+    CHECK(dr.objective.value() == doctest::Approx(edlae_objective(G, Lambda, lr.U(), lr.V())).epsilon(1e-10));
     if (!have_algorithm1) continue;
     const auto from_algorithm1 = fit(ctx, common);
-    const nlohmann::json& da = from_algorithm1->diagnostics();
-    CHECK(da["converged"].get<bool>());
-    CHECK(non_increasing(da["trace"]));
-    CHECK(da["objective"].get<double>() <= da["init"]["objective"].get<double>());
+    const FitReport& da = from_algorithm1->report();
+    CHECK(da.convergence->converged);
+    CHECK(non_increasing(da.trace));
+    CHECK(da.objective.value() <= da.start->objective);
     // The start is closed_form_approx's model: both evaluators of Eq. 7 agree on it.
-    CHECK(da["init"]["solver"] == "closed_form_approx");
-    CHECK(da["init"]["objective"].get<double>() ==
-          doctest::Approx(da["init"]["diagnostics"]["objective"].get<double>()).epsilon(1e-9));
-    CHECK(da["init"]["relative_gap"].get<double>() ==
-          doctest::Approx((da["init"]["objective"].get<double>() - da["objective"].get<double>()) /
-                          da["objective"].get<double>()));
-    MESSAGE("k = " << k << ": Algorithm 1 is " << da["init"]["relative_gap"].get<double>()
-                   << " above the optimum; iterations from Algorithm 1 / random: " << da["iterations"] << " / "
-                   << dr["iterations"]);
-    CHECK(da["objective"].get<double>() == doctest::Approx(dr["objective"].get<double>()).epsilon(1e-6));
+    CHECK(da.start->solver == "closed_form_approx");
+    CHECK(da.start->objective ==
+          doctest::Approx(da.start->report->objective.value()).epsilon(1e-9));
+    CHECK(da.start->relative_gap ==
+          doctest::Approx((da.start->objective - da.objective.value()) /
+                          da.objective.value()));
+    MESSAGE("k = " << k << ": Algorithm 1 is " << da.start->relative_gap
+                   << " above the optimum; iterations from Algorithm 1 / random: " << da.convergence->iterations << " / "
+                   << dr.convergence->iterations);
+    CHECK(da.objective.value() == doctest::Approx(dr.objective.value()).epsilon(1e-6));
   }
 }
 
@@ -302,18 +303,18 @@ TEST_CASE("ml-latest-small: init=admm, even from a diverged ADMM iterate, reache
   const auto admm = fit(ctx, "admm:rank=10,lambda=20,p=0.33");
   const auto from_admm = fit(ctx, "exact:rank=10,lambda=20,p=0.33,init=admm");
   const auto from_random = fit(ctx, "exact:rank=10,lambda=20,p=0.33,init=random");
-  const nlohmann::json& d = from_admm->diagnostics();
-  CHECK(d["init"]["objective"].get<double>() > 100 * d["objective"].get<double>());
-  CHECK(d["init"]["objective"].get<double>() ==
-        doctest::Approx(admm->diagnostics()["objective"].get<double>()).epsilon(1e-4));
-  INFO("from admm: " << d["stopped"].get<std::string>() << " after " << d["iterations"] << " iterations, start "
-                     << d["init"]["objective"] << ", end " << d["objective"] << ", relative gradient norm "
-                     << d["relative_gradient_norm"] << "; from random: " << from_random->diagnostics()["objective"]);
-  CHECK(d["init"]["solver"] == "admm");
-  CHECK(d["converged"].get<bool>());
-  CHECK(non_increasing(d["trace"]));
-  CHECK(d["objective"].get<double>() ==
-        doctest::Approx(from_random->diagnostics()["objective"].get<double>()).epsilon(1e-6));
+  const FitReport& d = from_admm->report();
+  CHECK(d.start->objective > 100 * d.objective.value());
+  CHECK(d.start->objective ==
+        doctest::Approx(admm->report().objective.value()).epsilon(1e-4));
+  INFO("from admm: " << d.stop_reason << " after " << d.convergence->iterations << " iterations, start "
+                     << d.start->objective << ", end " << d.objective.value() << ", relative gradient norm "
+                     << d.convergence->measure << "; from random: " << from_random->report().objective.value());
+  CHECK(d.start->solver == "admm");
+  CHECK(d.convergence->converged);
+  CHECK(non_increasing(d.trace));
+  CHECK(d.objective.value() ==
+        doctest::Approx(from_random->report().objective.value()).epsilon(1e-6));
 }
 
 TEST_CASE("ml-latest-small: float32 runs to a reported stop close to the float64 optimum") {
@@ -324,14 +325,14 @@ TEST_CASE("ml-latest-small: float32 runs to a reported stop close to the float64
   const auto f64 = fit(ctx, "exact:rank=10,lambda=20,p=0.33,init=random");
   ctx.dtype = Dtype::float32;
   const auto f32 = fit(ctx, "exact:rank=10,lambda=20,p=0.33,init=random");
-  const nlohmann::json& d = f32->diagnostics();
-  MESSAGE("float32: " << d["stopped"].get<std::string>() << ", relative gradient norm "
-                      << d["relative_gradient_norm"].get<double>());
+  const FitReport& d = f32->report();
+  MESSAGE("float32: " << d.stop_reason << ", relative gradient norm "
+                      << d.convergence->measure);
   REQUIRE(dynamic_cast<const LowRankModel<float>*>(f32.get()) != nullptr);
-  CHECK(non_increasing(d["trace"]));
-  CHECK(d["converged"].get<bool>() == d["warnings"].empty());
-  CHECK(d["objective"].get<double>() ==
-        doctest::Approx(f64->diagnostics()["objective"].get<double>()).epsilon(1e-4));
+  CHECK(non_increasing(d.trace));
+  CHECK(d.convergence->converged == d.warnings.empty());
+  CHECK(d.objective.value() ==
+        doctest::Approx(f64->report().objective.value()).epsilon(1e-4));
 }
 
 TEST_CASE("ml-latest-small: L_exact <= the Eq. 7 objective of every other low-rank solver") {
@@ -342,13 +343,13 @@ TEST_CASE("ml-latest-small: L_exact <= the Eq. 7 objective of every other low-ra
   arma::mat G;
   cache.gram_into(G);
   const double lambda = 20, p = 0.33;
-  const arma::vec Lambda = cache.lambda_diagonal(lambda, p);
+  const arma::vec Lambda = cache.lambda_diagonal(Regularizer{lambda, p});
   const std::string hyper = "lambda=20,p=0.33";
   for (int k : {10, 40, 150}) {
     const auto exact_model = fit(ctx, "exact:rank=" + std::to_string(k) + "," + hyper + ",init=random");
-    REQUIRE(exact_model->diagnostics()["converged"].get<bool>());
-    const double exact_objective = exact_model->diagnostics()["objective"].get<double>();
-    MESSAGE("k = " << k << ": exact " << exact_objective << " after " << exact_model->diagnostics()["iterations"]
+    REQUIRE(exact_model->report().convergence->converged);
+    const double exact_objective = exact_model->report().objective.value();
+    MESSAGE("k = " << k << ": exact " << exact_objective << " after " << exact_model->report().convergence->iterations
                    << " iterations from a random start");
     for (const std::string name : {"closed_form_approx", "unconstrained", "zero_diagonal", "admm"}) {
       if (!registered(name)) {

@@ -83,6 +83,7 @@ struct Dense {
 
 std::unique_ptr<FittedModel> fit(FitContext& ctx, const std::string& spec) {
   static const Registry registry = builtin_registry();
+  ctx.registry = &registry;
   const SolverSpec s = parse_solver_spec(registry, spec);
   return s.solver->fit(ctx, s.params);
 }
@@ -165,17 +166,17 @@ TEST_CASE("zero_diagonal ALS: diag(UV^T) = 0 after every epoch and the objective
         const arma::mat W = low_rank(model).U() * low_rank(model).V().t();
         CHECK(max_abs(W.diag()) <= 1e-10);
         const double objective = dense.objective(W);
-        CHECK(model->diagnostics()["objective"].get<double>() == doctest::Approx(objective).epsilon(1e-10));
+        CHECK(model->report().objective.value() == doctest::Approx(objective).epsilon(1e-10));
         // Both steps are exact minimisers (zero_diagonal_als.hpp): only rounding may show as a rise.
         CHECK(objective <= previous * (1 + 1e-12));
         previous = objective;
         // The trace agrees with the independent values.
-        const auto& trace = model->diagnostics()["trace"];
-        REQUIRE(trace.size() == static_cast<std::size_t>(epochs) + 1);
-        CHECK(trace[0]["objective"].get<double>() == doctest::Approx(arma::trace(dense.G)));
-        CHECK(trace.back()["objective"].get<double>() == doctest::Approx(objective).epsilon(1e-10));
-        for (const auto& row : trace) CHECK(row["residual"].get<double>() <= 1e-10);
-        CHECK(model->diagnostics()["warnings"].empty());
+        const auto& trace = model->report().trace;
+        REQUIRE(trace.points.size() == static_cast<std::size_t>(epochs) + 1);
+        CHECK(trace.points[0].objective == doctest::Approx(arma::trace(dense.G)));
+        CHECK(trace.points.back().objective == doctest::Approx(objective).epsilon(1e-10));
+        for (const auto& row : trace.points) CHECK(row.residual <= 1e-10);
+        CHECK(model->report().warnings.empty());
       }
     }
   }
@@ -213,7 +214,7 @@ TEST_CASE("zero_diagonal at rank n equals B^ of SPEC 2.2; rank full returns B^ a
     CHECK(max_abs(full->W() - B) <= 1e-12);
     CHECK(arma::all(full->W().diag() == 0.0));
     // L(B^) = sum_j (1 / C_jj - Lambda_jj) equals the definition of Eq. 7.
-    CHECK(model->diagnostics()["objective"].get<double>() == doctest::Approx(dense.objective(B)).epsilon(1e-11));
+    CHECK(model->report().objective.value() == doctest::Approx(dense.objective(B)).epsilon(1e-11));
   }
 }
 
@@ -279,7 +280,7 @@ TEST_CASE("admm equals a line-by-line dense reference of the published updates f
       CHECK(max_abs(low_rank(model).U() - U) <= 1e-10 * max_abs(U));
       CHECK(max_abs(low_rank(model).V() - V) <= 1e-10 * max_abs(V));
       // The O(n^2 k) objective of the returned model equals the definition.
-      CHECK(model->diagnostics()["objective"].get<double>() ==
+      CHECK(model->report().objective.value() ==
             doctest::Approx(dense.objective(U * V.t())).epsilon(1e-9));
     }
   }
@@ -293,13 +294,13 @@ TEST_CASE("admm: the objective falls below its start over the first epochs") {
   for (int k : {3, 10}) {
     CAPTURE(k);
     const auto model = fit(ctx, "admm:rank=" + std::to_string(k) + ",lambda=5,p=0.33,omega=500,epochs=2");
-    const auto& trace = model->diagnostics()["trace"];
-    REQUIRE(trace.size() == 3);
-    const double start = trace[0]["objective"].get<double>();
+    const auto& trace = model->report().trace;
+    REQUIRE(trace.points.size() == 3);
+    const double start = trace.points[0].objective;
     CHECK(start == doctest::Approx(arma::accu(X.to_dense<double>())));  // L(W = 0) = tr G = nnz
-    CHECK(trace[1]["objective"].get<double>() < 0.7 * start);
-    CHECK(trace[2]["objective"].get<double>() < trace[1]["objective"].get<double>());
-    CHECK(model->diagnostics()["stopped"].is_null());
+    CHECK(trace.points[1].objective < 0.7 * start);
+    CHECK(trace.points[2].objective < trace.points[1].objective);
+    CHECK(model->report().stop_reason.empty());
   }
 }
 
@@ -313,38 +314,39 @@ TEST_CASE("admm: divergence stops the run naming the epoch; keep_best returns th
   // V^T V is numerically singular (the behaviour issue 7 reports on the full data set).
   const std::string spec = "admm:rank=10,lambda=5,p=0.33,omega=500,epochs=40";
   const auto last = fit(ctx, spec);
-  const auto& d = last->diagnostics();
-  REQUIRE(d["stopped"].is_string());
-  const std::size_t completed = d["epochs_completed"];
+  const FitReport& d = last->report();
+  REQUIRE(d.stopped_early);
+  REQUIRE_FALSE(d.stop_reason.empty());
+  const std::size_t completed = d.trace.completed;
   CHECK(completed < 40);
-  CHECK(d["stopped"].get<std::string>().find("stopped at epoch " + std::to_string(completed + 1) + ":") == 0);
-  CHECK(d["returned_epoch"] == completed);
-  CHECK(d["trace"].size() == completed + 1);
-  const std::string warnings = d["warnings"].dump();
+  CHECK(d.stop_reason.find("stopped at epoch " + std::to_string(completed + 1) + ":") == 0);
+  CHECK(d.trace.returned == completed);
+  CHECK(d.trace.points.size() == completed + 1);
+  std::string warnings;
+  for (const auto& w : d.warnings) warnings += w + "\n";
   CHECK(warnings.find("the objective rose") != std::string::npos);
   CHECK(warnings.find("worse than the best") != std::string::npos);
   const arma::mat W_last = low_rank(last).U() * low_rank(last).V().t();
   CHECK(W_last.is_finite());
   // At a diverged iterate diag(UV^T) dwarfs W~ and both forms of Eq. 7 lose digits to cancellation.
-  CHECK(d["objective"].get<double>() == doctest::Approx(dense.objective(W_last)).epsilon(1e-3));
-  CHECK(d["objective"].get<double>() > 1e3 * d["trace"][0]["objective"].get<double>());
+  CHECK(d.objective.value() == doctest::Approx(dense.objective(W_last)).epsilon(1e-3));
+  CHECK(d.objective.value() > 1e3 * d.trace.points[0].objective);
 
   const auto best = fit(ctx, spec + ",keep_best=true");
-  const auto& b = best->diagnostics();
+  const FitReport& b = best->report();
   double lowest = std::numeric_limits<double>::infinity();
   std::size_t lowest_epoch = 0;
-  for (const auto& row : b["trace"])
-    if (row["epoch"].get<std::size_t>() >= 1 && row["objective"].get<double>() < lowest)
-      lowest = row["objective"], lowest_epoch = row["epoch"];
-  CHECK(b["returned_epoch"] == lowest_epoch);
-  CHECK(b["best_epoch"] == lowest_epoch);
-  CHECK(b["objective"].get<double>() == lowest);
+  for (const auto& row : b.trace.points)
+    if (row.iteration >= 1 && row.objective < lowest) lowest = row.objective, lowest_epoch = row.iteration;
+  CHECK(b.trace.returned == lowest_epoch);
+  CHECK(b.trace.best == lowest_epoch);
+  CHECK(b.objective.value() == lowest);
   const arma::mat W_best = low_rank(best).U() * low_rank(best).V().t();
   CHECK(dense.objective(W_best) == doctest::Approx(lowest).epsilon(1e-9));
   // keep_best changes what is returned, not the iteration.
-  REQUIRE(b["trace"].size() == d["trace"].size());
-  for (std::size_t i = 0; i < b["trace"].size(); ++i)
-    CHECK(b["trace"][i]["objective"].get<double>() == d["trace"][i]["objective"].get<double>());
+  REQUIRE(b.trace.points.size() == d.trace.points.size());
+  for (std::size_t i = 0; i < b.trace.points.size(); ++i)
+    CHECK(b.trace.points[i].objective == d.trace.points[i].objective);
 
   // Constructed failures in the first epoch leave nothing finite to return: an error naming it.
   arma::mat rank_deficient = gaussian_start<double>(50, 4, kReferenceStartStddev, 1);
@@ -366,11 +368,11 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
        {"admm:rank=3,lambda=5,p=0.33,epochs=3", "zero_diagonal:rank=8,lambda=5,p=0.33,epochs=5"}) {
     CAPTURE(spec);
     ctx.dtype = Dtype::float64;
-    const double objective64 = fit(ctx, spec)->diagnostics()["objective"];
+    const double objective64 = fit(ctx, spec)->report().objective.value();
     ctx.dtype = Dtype::float32;
     const auto model32 = fit(ctx, spec);
     CHECK(dynamic_cast<const LowRankModel<float>*>(model32.get()) != nullptr);
-    CHECK(model32->diagnostics()["objective"].get<double>() == doctest::Approx(objective64).epsilon(1e-3));
+    CHECK(model32->report().objective.value() == doctest::Approx(objective64).epsilon(1e-3));
   }
   ctx.dtype = Dtype::float64;
   CHECK_THROWS_WITH_AS(fit(ctx, "admm:rank=51,lambda=5"), doctest::Contains("exceeds the number of items 50"), Error);
@@ -386,10 +388,10 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
   CHECK(params.real("p") == 0.33);  // the defaults of closed_form_approx: the same Lambda for every solver
   CHECK(parse_solver_spec(registry, "admm").params.rank("rank").full);
   CHECK(parse_solver_spec(registry, "zero_diagonal").params.real("lambda") == 300.0);
-  CHECK(registry.get("admm").memory_estimate(10000, Dtype::float64, params) ==
+  CHECK(registry.get("admm").memory_estimate({10000, Dtype::float64, &registry}, params) ==
         (2 * 10000ull * 10000 + 14 * 10000 * 100) * 8);
   const ParamSet zd = parse_solver_spec(registry, "zero_diagonal:rank=100,lambda=5").params;
-  CHECK(registry.get("zero_diagonal").memory_estimate(10000, Dtype::float32, zd) ==
+  CHECK(registry.get("zero_diagonal").memory_estimate({10000, Dtype::float32, &registry}, zd) ==
         (3 * 10000ull * 10000 + 8 * 10000 * 100) * 4);
 }
 
@@ -405,13 +407,13 @@ TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat pop
                                  "zero_diagonal:rank=10,lambda=20,p=0.33,epochs=10"}) {
     CAPTURE(spec);
     const auto model = fit(ctx, spec);
-    const auto& d = model->diagnostics();
-    CHECK(d["stopped"].is_null());
-    CHECK(d["epochs_completed"] == 10);
-    CHECK(d["trace"].size() == 11);
-    CHECK(d["objective"].get<double>() < d["trace"][0]["objective"].get<double>());
-    for (const char* stage : {"gram", "inverse", "epochs", "total"}) CHECK(d["seconds"].contains(stage));
-    CHECK(d["peak_rss_bytes"].get<std::size_t>() > 0);
+    const FitReport& d = model->report();
+    CHECK(d.stop_reason.empty());
+    CHECK(d.trace.completed == 10);
+    CHECK(d.trace.points.size() == 11);
+    CHECK(d.objective.value() < d.trace.points[0].objective);
+    for (const char* stage : {"gram", "inverse", "epochs", "total"}) CHECK(d.seconds.get(stage).has_value());
+    CHECK(d.peak_rss_bytes > 0);
     const auto result = evaluate(*model, split.test, default_metrics());
     CHECK(result.n_nonfinite_scores == 0);
     const double ndcg = result.summary("ndcg@100").mean;

@@ -52,12 +52,9 @@ class FixedScores : public FittedModel {
   void score(const BinaryCsr&, std::size_t begin, std::size_t end, arma::mat& out) const override {
     out = s_.cols(begin, end - 1);
   }
-  const nlohmann::json& diagnostics() const override { return d_; }
-  nlohmann::json& diagnostics() override { return d_; }
 
  private:
   arma::mat s_;
-  nlohmann::json d_ = nlohmann::json::object();
 };
 
 // Held-out users for evaluate(): fold-in rows from test::random_binary(fold_seed), held-out items

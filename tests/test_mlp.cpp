@@ -3,6 +3,8 @@
 // solver in a runner sweep.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <random>
 
 #include "core/eval/metrics.hpp"
@@ -43,8 +45,16 @@ double relative_gradient_error(MlpNetwork<double>& net, arma::Mat<double>& param
 
 struct Fitted {
   std::unique_ptr<FittedModel> model;
-  nlohmann::json diagnostics;
+  FitReport report;
+  double training_se() const { return report.find_fact("training_se")->value.get<double>(); }
 };
+
+// The index of a named extra column of an MLP trace.
+std::size_t column(const Trace& trace, const std::string& name) {
+  const auto it = std::find(trace.extra_columns.begin(), trace.extra_columns.end(), name);
+  REQUIRE(it != trace.extra_columns.end());
+  return static_cast<std::size_t>(it - trace.extra_columns.begin());
+}
 
 Fitted fit_mlp(const BinaryCsr& X, const nlohmann::json& given, const HeldOutSet* validation = nullptr) {
   const Registry registry = builtin_registry();
@@ -53,8 +63,8 @@ Fitted fit_mlp(const BinaryCsr& X, const nlohmann::json& given, const HeldOutSet
   FitContext ctx(cache);
   ctx.validation = validation;
   auto model = solver.fit(ctx, solver.make_params(given));
-  nlohmann::json d = model->diagnostics();
-  return {std::move(model), d};
+  FitReport report = model->report();
+  return {std::move(model), std::move(report)};
 }
 
 HeldOutSet random_held_out(std::size_t users, std::size_t items, unsigned seed) {
@@ -112,10 +122,9 @@ TEST_CASE("seeded runs are reproducible: same seed, same thread count, same fina
     const nlohmann::json given = {{"rank", 4},       {"hidden", {12}}, {"activation", "relu"}, {"epochs", 6},
                                   {"batch_size", 16}, {"dropout", 0.2}, {"lr", 0.01},           {"precision", precision}};
     const Fitted a = fit_mlp(X, given), b = fit_mlp(X, given);
-    CHECK(a.diagnostics["training_se"].get<double>() == b.diagnostics["training_se"].get<double>());
-    CHECK(a.diagnostics["trace"].size() == 6);
-    for (std::size_t e = 0; e < 6; ++e)
-      CHECK(a.diagnostics["trace"][e]["training_se"].get<double>() == b.diagnostics["trace"][e]["training_se"].get<double>());
+    CHECK(a.training_se() == b.training_se());
+    CHECK(a.report.trace.points.size() == 6);
+    for (std::size_t e = 0; e < 6; ++e) CHECK(a.report.trace.points[e].objective == b.report.trace.points[e].objective);
     arma::mat sa, sb;
     a.model->score(X, 0, X.n_rows(), sa);
     b.model->score(X, 0, X.n_rows(), sb);
@@ -123,7 +132,7 @@ TEST_CASE("seeded runs are reproducible: same seed, same thread count, same fina
     nlohmann::json other = given;
     other["seed"] = 2;
     const Fitted c = fit_mlp(X, other);
-    CHECK(c.diagnostics["training_se"].get<double>() != a.diagnostics["training_se"].get<double>());
+    CHECK(c.training_se() != a.training_se());
   }
 }
 
@@ -133,19 +142,20 @@ TEST_CASE("early stopping restores the best validation epoch") {
   const nlohmann::json given = {{"rank", 5},  {"hidden", {16}}, {"epochs", 40}, {"batch_size", 32},
                                 {"lr", 0.03}, {"patience", 3},  {"precision", "float64"}};
   const Fitted f = fit_mlp(X, given, &validation);
-  const auto& d = f.diagnostics;
-  const std::size_t best = d["best_epoch"].get<std::size_t>();
+  const FitReport& d = f.report;
+  const std::size_t best = d.trace.best;
   REQUIRE(best >= 1);
-  REQUIRE(best <= d["epochs_run"].get<std::size_t>());
-  CHECK(d["trace"][best - 1].contains("validation_ndcg@100"));
+  REQUIRE(best <= d.trace.completed);
+  const std::size_t ndcg = column(d.trace, "validation_ndcg@100");
+  REQUIRE(d.trace.points[best - 1].extra.size() > ndcg);
   double best_seen = -1;
-  for (const auto& entry : d["trace"]) best_seen = std::max(best_seen, entry["validation_ndcg@100"].get<double>());
-  CHECK(d["trace"][best - 1]["validation_ndcg@100"].get<double>() == best_seen);
+  for (const auto& entry : d.trace.points) best_seen = std::max(best_seen, entry.extra[ndcg]);
+  CHECK(d.trace.points[best - 1].extra[ndcg] == best_seen);
   // The returned weights are those of the best epoch: same training SE and validation score.
-  CHECK(squared_error(*f.model, X) == d["trace"][best - 1]["training_se"].get<double>());
+  CHECK(squared_error(*f.model, X) == d.trace.points[best - 1].objective);
   const auto evaluation = evaluate(*f.model, validation, {MetricSpec::parse("ndcg@100")});
   CHECK(evaluation.summary("ndcg@100").mean == doctest::Approx(best_seen).epsilon(1e-12));
-  if (d["stopped"] == "early_stopping") CHECK(d["epochs_run"].get<std::size_t>() == best + 3);
+  if (d.stop_reason == "early_stopping") CHECK(d.trace.completed == best + 3);
   CHECK_THROWS_WITH_AS(fit_mlp(X, given), doctest::Contains("needs validation users"), Error);
 }
 
@@ -157,7 +167,7 @@ TEST_CASE("the training SE in batches equals the direct ||X - f(X)||_F^2") {
   f.model->score(X, 0, X.n_rows(), F);
   const double direct = arma::accu(arma::square(X.to_dense<double>().t() - F));
   for (std::size_t batch : {1, 7, 53, 0}) CHECK(squared_error(*f.model, X, batch) == doctest::Approx(direct).epsilon(1e-12));
-  CHECK(f.diagnostics["training_se"].get<double>() == doctest::Approx(direct).epsilon(1e-12));
+  CHECK(f.training_se() == doctest::Approx(direct).epsilon(1e-12));
 }
 
 TEST_CASE("mlp takes part in a Figure-1 style sweep (rank grid, selection on validation) through aelab run") {

@@ -184,7 +184,7 @@ TEST_CASE("the experiment writes its table, JSON and plot and exits 0 without vi
         {"common", {{"epochs", 50}, {"batch_size", 20}, {"lr", 0.01}}},
         {"architectures", {{{"id", "tanh-2"}, {"params", {{"hidden", {10}}}}}, {{"id", "relu-1"}, {"params", {{"activation", "relu"}}}}}}}}};
   std::ostringstream out;
-  const int status = run_proposition_experiment(config, ".", dir.file("out"), X, out, false);
+  const int status = run_proposition_experiment(config, ".", builtin_registry(), dir.file("out"), X, out, false);
   CHECK(status == 0);
   const std::string csv = test::read_text(dir.file("out/proposition.csv"));
   CHECK(csv.rfind("architecture,activation,hidden,output_bias,k,bound_rank,se_bound,se,ratio,violation", 0) == 0);
@@ -225,15 +225,15 @@ TEST_CASE("aelab run dispatches \"experiment\": \"proposition\" configs (synthet
 
   const auto check = test::run_aelab({"run", path, "--check"});
   CHECK(check.exit_code == 0);
-  CHECK(check.out.find("1 architectures x 2 ranks = 2 MLP fits") != std::string::npos);
+  CHECK(check.out.find("1 architectures x 2 ranks = 2 mlp fits") != std::string::npos);
 
   const auto first = test::run_aelab({"run", path, "--out", dir.file("out"), "--quiet", "--max-fits", "1"});
   CHECK(first.exit_code == 0);
-  CHECK(first.out.find("stopped after 1 new MLP training") != std::string::npos);
+  CHECK(first.out.find("stopped after 1 new mlp training") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.file("out/proposition.json")));
   const auto plan = test::run_aelab({"run", path, "--out", dir.file("out"), "--dry-run"});
   CHECK(plan.exit_code == 0);
-  CHECK(plan.out.find("= 2 MLP trainings (plus the closed-form linear AE per rank), 1 of them stored in") !=
+  CHECK(plan.out.find("= 2 mlp trainings (plus the closed-form linear AE per rank), 1 of them stored in") !=
         std::string::npos);
   const auto run = test::run_aelab({"run", path, "--out", dir.file("out"), "--quiet"});
   CAPTURE(run.err);
@@ -272,28 +272,28 @@ TEST_CASE("MLP fits are kept as they finish: a rerun reuses matching ones and re
   std::ostringstream out;
   PropositionRunOptions one;
   one.max_new_fits = 1;
-  CHECK(run_proposition_experiment(settings, out_dir, X, out, false, {}, nullptr, one) == 0);
-  CHECK(out.str().find("stopped after 1 new MLP training (0 stored, 1 not run)") != std::string::npos);
+  CHECK(run_proposition_experiment(settings, registry, out_dir, X, out, false, {}, nullptr, one) == 0);
+  CHECK(out.str().find("stopped after 1 new mlp training (0 stored, 1 not run)") != std::string::npos);
   CHECK(std::filesystem::exists(out_dir + "/fits/tanh-2/k=2.json"));
   CHECK_FALSE(std::filesystem::exists(out_dir + "/fits/tanh-2/k=4.json"));
   CHECK_FALSE(std::filesystem::exists(out_dir + "/proposition.json"));
   const double stored_se = nlohmann::json::parse(test::read_text(out_dir + "/fits/tanh-2/k=2.json"))["se"].get<double>();
 
   // The rerun trains only the missing fit; a third run trains nothing and gives the same table.
-  CHECK(run_proposition_experiment(settings, out_dir, X, out, false) == 0);
+  CHECK(run_proposition_experiment(settings, registry, out_dir, X, out, false) == 0);
   const nlohmann::json second = summary();
   CHECK(second["mlp_fits"]["trained"] == 1);
   CHECK(second["mlp_fits"]["reused"] == 1);
   CHECK(second["rows"].size() == 4);
-  CHECK(run_proposition_experiment(settings, out_dir, X, out, false) == 0);
+  CHECK(run_proposition_experiment(settings, registry, out_dir, X, out, false) == 0);
   const nlohmann::json third = summary();
   CHECK(third["mlp_fits"]["trained"] == 0);
   CHECK(third["mlp_fits"]["reused"] == 2);
   for (std::size_t i = 0; i < 4; ++i) CHECK(third["rows"][i]["se"] == second["rows"][i]["se"]);
-  const PropositionFitStore store(out_dir, matrix_digest(X));
+  const PropositionFitStore store(out_dir, matrix_digest(X), "mlp");
   const PropositionResult reused = run_proposition(X, settings, registry, {}, {&store});
   CHECK(row_of(reused, "tanh-2", 2).se == stored_se);
-  CHECK(row_of(reused, "tanh-2", 2).details["reused"] == true);
+  CHECK(row_of(reused, "tanh-2", 2).details.reused);
 
   // A training from scratch gives the stored numbers (the fits are seeded), so reuse changes nothing.
   const PropositionResult fresh = run_proposition(X, settings, registry);
@@ -304,7 +304,7 @@ TEST_CASE("MLP fits are kept as they finish: a rerun reuses matching ones and re
   CHECK(run_proposition(X, settings, registry, {}, {&store, /*retrain=*/true}).trained == 2);
   CHECK(run_proposition(X, settings_with_epochs(41), registry, {}, {&store}).trained == 2);
   const BinaryCsr other = test::random_binary(40, 20, 0.3, 72);
-  const PropositionFitStore other_store(out_dir, matrix_digest(other));
+  const PropositionFitStore other_store(out_dir, matrix_digest(other), "mlp");
   std::vector<std::string> lines;
   const PropositionLog log = [&](const std::string& line) { lines.push_back(line); };
   CHECK(run_proposition(other, settings, registry, log, {&other_store}).trained == 2);

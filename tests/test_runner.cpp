@@ -114,7 +114,7 @@ TEST_CASE("a sweep writes every result file, shares inverses and eigendecomposit
   CHECK(point.at("validation").at("metrics").at("ndcg@10").at("n_users") == 40);
   CHECK(point.at("test").at("metrics").at("recall@5").contains("se"));
   CHECK(point.at("objective").is_number());
-  CHECK(point.at("diagnostics").at("validation_users_seen") == 40);
+  CHECK(point.at("report").at("facts").at("validation_users_seen") == 40);
   CHECK(point.at("peak_rss_bytes").get<std::size_t>() > 0);
   CHECK(point.at("timings").at("sweep_size") == 4);
 

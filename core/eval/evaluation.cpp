@@ -7,8 +7,8 @@
 
 namespace aelab {
 
-nlohmann::json evaluate_solver(const SplitData& split, const Solver& solver, const ParamSet& params,
-                               const EvaluationOptions& options) {
+SolverEvaluation evaluate_solver(const SplitData& split, const Solver& solver, const ParamSet& params,
+                                 const Registry& registry, const EvaluationOptions& options) {
   if (options.on != "validation" && options.on != "test")
     throw Error("evaluate: expected \"validation\" or \"test\" for the held-out part, got \"" + options.on + "\"");
   const HeldOutSet& held_out = options.on == "test" ? split.test : split.validation;
@@ -19,6 +19,7 @@ nlohmann::json evaluate_solver(const SplitData& split, const Solver& solver, con
 
   LinalgCache linalg(split.train, options.threads);
   FitContext ctx(linalg);
+  ctx.registry = &registry;
   ctx.dtype = options.dtype;
   ctx.force_memory = options.force_memory;
   ctx.validation = &split.validation;
@@ -27,36 +28,44 @@ nlohmann::json evaluate_solver(const SplitData& split, const Solver& solver, con
   Timer timer;
   ctx.info("fitting " + solver.name() + " (" + params.str() + ") on " + std::to_string(split.train.n_rows()) +
            " users x " + std::to_string(split.n_items()) + " items, " + dtype_name(options.dtype));
-  const std::unique_ptr<FittedModel> model = solver.fit(ctx, params);
-  const double fit_seconds = timer.seconds();
+  std::unique_ptr<FittedModel> model = solver.fit(ctx, params);
+  SolverEvaluation out;
+  out.fit_seconds = timer.seconds();
   ctx.info("scoring " + std::to_string(held_out.n_users()) + " " + options.on + " users");
-  const EvaluationResult result = evaluate(*model, held_out, options.metrics, options.batch_users);
+  out.result = evaluate(*model, held_out, options.metrics, options.batch_users);
+  out.solver = solver.name();
+  out.params = params;
+  out.on = options.on;
+  out.dtype = options.dtype;
+  out.metrics = options.metrics;
+  out.report = std::move(model->report());
+  out.peak_rss_bytes = peak_rss_bytes();
+  return out;
+}
 
-  nlohmann::json report = nlohmann::json::object();
-  report["solver"] = solver.name();
-  report["params"] = params.values();
-  report["on"] = options.on;
-  report["dtype"] = dtype_name(options.dtype);
-  nlohmann::json metrics = nlohmann::json::object();
-  for (const MetricSpec& m : options.metrics) {
+nlohmann::json SolverEvaluation::to_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  out["solver"] = solver;
+  out["params"] = params.to_json();
+  out["on"] = on;
+  out["dtype"] = dtype_name(dtype);
+  nlohmann::json summaries = nlohmann::json::object();
+  for (const MetricSpec& m : metrics) {
     const MetricSummary s = result.summary(m.name());
-    metrics[m.name()] = {{"mean", s.mean}, {"se", s.se}};
+    summaries[m.name()] = {{"mean", s.mean}, {"se", s.se}};
   }
-  report["metrics"] = std::move(metrics);
-  report["n_users"] = result.uids.size();
-  report["n_users_excluded"] = result.n_excluded;
-  report["n_nonfinite_scores"] = result.n_nonfinite_scores;
-  const nlohmann::json& diagnostics = model->diagnostics();
-  report["objective"] = diagnostics.contains("objective") ? diagnostics["objective"] : nlohmann::json(nullptr);
-  nlohmann::json seconds = diagnostics.contains("seconds") && diagnostics["seconds"].is_object()
-                               ? diagnostics["seconds"]
-                               : nlohmann::json::object();
+  out["metrics"] = std::move(summaries);
+  out["n_users"] = result.uids.size();
+  out["n_users_excluded"] = result.n_excluded;
+  out["n_nonfinite_scores"] = result.n_nonfinite_scores;
+  out["objective"] = report.objective ? nlohmann::json(*report.objective) : nlohmann::json(nullptr);
+  nlohmann::json seconds = report.seconds.to_json();
   seconds["fit"] = fit_seconds;
   seconds["evaluate"] = result.seconds;
-  report["seconds"] = std::move(seconds);
-  report["peak_rss_bytes"] = peak_rss_bytes();
-  report["diagnostics"] = diagnostics;
-  return report;
+  out["seconds"] = std::move(seconds);
+  out["peak_rss_bytes"] = peak_rss_bytes;
+  out["report"] = report.to_json();
+  return out;
 }
 
 }  // namespace aelab

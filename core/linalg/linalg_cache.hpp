@@ -11,6 +11,7 @@
 
 #include "core/data/binary_csr.hpp"
 #include "core/linalg/dtype.hpp"
+#include "core/linalg/regularizer.hpp"
 
 namespace aelab {
 
@@ -30,7 +31,7 @@ class LinalgCache {
   std::size_t n_items() const { return train_.n_cols(); }
   const arma::vec& item_counts() const { return item_counts_; }  // g = diag(G)
   // Lambda_jj = lambda + p/(1-p) g_j.
-  arma::vec lambda_diagonal(double lambda, double p) const;
+  arma::vec lambda_diagonal(const Regularizer& reg) const;
 
   // out <- G in precision T (copied from the pristine copy when kept, otherwise rebuilt).
   template <typename T>
@@ -42,15 +43,23 @@ class LinalgCache {
   // requested precision fit into the memory available at the time G is first built.
   void set_keep_gram(std::optional<bool> keep) { keep_gram_ = keep; }
 
-  // C = (G + Lambda)^{-1} for (lambda, p) in precision T: one n x n allocation, guarded by
-  // ensure_memory unless force_memory. The latest inverse is kept for the next request.
+  // C = (G + Lambda)^{-1} for `reg` in precision T: one n x n allocation, guarded by ensure_memory
+  // unless force_memory. The latest inverse is kept for the next request.
   template <typename T>
-  SharedInverse<T> inverse(double lambda, double p, bool force_memory = false);
+  SharedInverse<T> inverse(const Regularizer& reg, bool force_memory = false);
 
-  // Whether inverse<T>(lambda, p) would be served from the cache, and the bytes of the inverse held now
+  // C for a fit that overwrites it (e.g. B^ built in place): a copy while one more n x n matrix fits
+  // in the available memory, so later fits at the same regulariser still share it; otherwise the
+  // cached matrix itself (the cache then forgets it: memory-tight EASE holds one n x n matrix).
+  template <typename T>
+  arma::Mat<T> inverse_to_consume(const Regularizer& reg, bool force_memory, bool& reused, double& seconds);
+
+  // Whether inverse<T>(reg) would be served from the cache, and the bytes of the inverse held now
   // (freed before a different one is computed): what a solver's memory guard needs to know.
-  bool has_inverse(Dtype dtype, double lambda, double p) const;
+  bool has_inverse(Dtype dtype, const Regularizer& reg) const;
   std::size_t held_inverse_bytes() const;
+  // Bytes inverse<T>(reg) would add now: 0 when cached, else n^2 elements minus the inverse held now.
+  std::size_t inverse_bytes_to_allocate(Dtype dtype, const Regularizer& reg) const;
 
   // Drops the kept inverse and Gram copy (the runner calls this between data sets or precisions).
   void release();
@@ -70,6 +79,10 @@ class LinalgCache {
  private:
   template <typename T>
   bool should_keep_gram() const;
+  template <typename T>
+  std::shared_ptr<arma::Mat<T>>& stored_inverse() {
+    if constexpr (std::is_same_v<T, float>) return cached_.f32; else return cached_.f64;
+  }
 
   const BinaryCsr& train_;
   int threads_;
@@ -79,9 +92,10 @@ class LinalgCache {
   arma::Mat<double> gram_f64_;
   struct CachedInverse {
     Dtype dtype = Dtype::float64;
-    double lambda = -1, p = -1, seconds = 0;
-    std::shared_ptr<const arma::Mat<float>> f32;
-    std::shared_ptr<const arma::Mat<double>> f64;
+    std::optional<Regularizer> reg;
+    double seconds = 0;
+    std::shared_ptr<arma::Mat<float>> f32;
+    std::shared_ptr<arma::Mat<double>> f64;
   };
   CachedInverse cached_;
   Stats stats_;

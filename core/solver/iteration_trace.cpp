@@ -47,7 +47,7 @@ double IterationTrace::objective_at(std::size_t epoch) const {
   throw Error("IterationTrace: epoch " + std::to_string(epoch) + " was not recorded");
 }
 
-void IterationTrace::finish(std::size_t returned_epoch, double rise_tolerance, nlohmann::json& diagnostics) {
+void IterationTrace::finish(std::size_t returned_epoch, double rise_tolerance, FitReport& report) {
   std::string rises;
   std::size_t n_rises = 0;
   for (std::size_t i = 1; i < rows_.size(); ++i) {
@@ -66,17 +66,18 @@ void IterationTrace::finish(std::size_t returned_epoch, double rise_tolerance, n
            ", ratio " + number(returned / best_value) + ")");
   }
 
-  nlohmann::json trace = nlohmann::json::array();
-  for (const Row& r : rows_)
-    trace.push_back({{"epoch", r.epoch}, {"objective", r.objective}, {"residual", r.residual}, {"seconds", r.seconds}});
-  diagnostics["trace"] = std::move(trace);
-  diagnostics["trace_residual"] = residual_name_;
-  diagnostics["epochs_completed"] = last_epoch();
-  diagnostics["best_epoch"] = best;
-  diagnostics["returned_epoch"] = returned_epoch;
-  diagnostics["stopped"] = stopped() ? nlohmann::json(stop_reason_) : nlohmann::json(nullptr);
+  Trace trace;
+  trace.iteration_name = "epoch";
+  trace.residual_name = residual_name_;
+  for (const Row& r : rows_) trace.points.push_back({r.epoch, r.objective, r.residual, r.seconds, {}});
+  trace.completed = last_epoch();
+  trace.best = best;
+  trace.returned = returned_epoch;
+  report.trace = std::move(trace);
+  report.stop_reason = stop_reason_;
+  report.stopped_early = stopped();
   if (stopped()) warnings_.insert(warnings_.begin(), stop_reason_);
-  diagnostics["warnings"] = warnings_;
+  report.warnings.insert(report.warnings.end(), warnings_.begin(), warnings_.end());
 }
 
 }  // namespace aelab

@@ -2,12 +2,12 @@
 // The per-epoch record of an iterative solver (objective of SPEC Eq. 7, a constraint residual, wall
 // time), which iterate was best, why the run stopped early, and the warnings a researcher must see
 // (an objective that rose, a returned iterate worse than the best one). Written into a model's
-// diagnostics as "trace", "stopped", "warnings", "epochs_completed", "best_epoch", "returned_epoch".
+// FitReport: its trace, stop reason and warnings.
 #include <cstddef>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "core/solver/fit_report.hpp"
 
 namespace aelab {
 
@@ -38,8 +38,8 @@ class IterationTrace {
   double objective_at(std::size_t epoch) const;  // throws when that epoch was not recorded
 
   // Adds the end-of-run warnings (epochs where the objective rose by more than `rise_tolerance`
-  // relative; a returned iterate worse than the best) and writes everything into `diagnostics`.
-  void finish(std::size_t returned_epoch, double rise_tolerance, nlohmann::json& diagnostics);
+  // relative; a returned iterate worse than the best) and writes everything into `report`.
+  void finish(std::size_t returned_epoch, double rise_tolerance, FitReport& report);
 
  private:
   std::string residual_name_;

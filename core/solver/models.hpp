@@ -2,9 +2,8 @@
 // The two shapes every linear autoencoder takes, as ready FittedModels:
 //  - LowRankModel: W = U V^T kept as factors, score = (x U) V^T, O(n k) memory;
 //  - DenseItemModel: the n x n item-item matrix W, score = x W (full-rank models).
-// Solvers fill them and attach diagnostics; metrics only see FittedModel::score.
+// Solvers fill them and their report; metrics only see FittedModel::score.
 #include <armadillo>
-#include <nlohmann/json.hpp>
 
 #include "core/solver/solver.hpp"
 
@@ -19,15 +18,12 @@ class LowRankModel : public FittedModel {
   std::size_t n_items() const override { return Ut_.n_cols; }
   std::size_t rank() const { return Ut_.n_rows; }
   void score(const BinaryCsr& fold_in, std::size_t begin, std::size_t end, arma::mat& scores) const override;
-  const nlohmann::json& diagnostics() const override { return diagnostics_; }
-  nlohmann::json& diagnostics() override { return diagnostics_; }
   arma::Mat<T> U() const { return Ut_.t(); }
   const arma::Mat<T>& V() const { return V_; }
 
  private:
   arma::Mat<T> Ut_;  // k x n
   arma::Mat<T> V_;   // n x k
-  nlohmann::json diagnostics_ = nlohmann::json::object();
 };
 
 template <typename T>
@@ -37,13 +33,10 @@ class DenseItemModel : public FittedModel {
   explicit DenseItemModel(arma::Mat<T> W);
   std::size_t n_items() const override { return Wt_.n_cols; }
   void score(const BinaryCsr& fold_in, std::size_t begin, std::size_t end, arma::mat& scores) const override;
-  const nlohmann::json& diagnostics() const override { return diagnostics_; }
-  nlohmann::json& diagnostics() override { return diagnostics_; }
   arma::Mat<T> W() const { return Wt_.t(); }
 
  private:
   arma::Mat<T> Wt_;  // W^T, so that row j of W (what item j contributes to every score) is column j
-  nlohmann::json diagnostics_ = nlohmann::json::object();
 };
 
 }  // namespace aelab

@@ -1,20 +1,13 @@
 #include "core/solver/params.hpp"
 
 #include <cmath>
-#include <sstream>
 
 #include "core/util/error.hpp"
+#include "core/util/number_text.hpp"
 
 namespace aelab {
 
 namespace {
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out.precision(15);
-  out << x;
-  return out.str();
-}
 
 std::string prefixed(const std::string& where, const std::string& message) {
   return where.empty() ? message : where + ": " + message;
@@ -54,13 +47,21 @@ bool as_integer(const nlohmann::json& value, std::int64_t& out) {
 
 }  // namespace
 
+namespace {
+// Integral bounds as integers ("9007199254740992", not "9.007199254740992e+15").
+std::string bound_text(double x) {
+  if (std::floor(x) == x && std::fabs(x) < 1e18) return std::to_string(static_cast<long long>(x));
+  return round_trip_text(x);
+}
+}  // namespace
+
 std::string range_text(double min, double max, bool min_inclusive, bool max_inclusive) {
   const bool has_min = std::isfinite(min), has_max = std::isfinite(max);
   if (has_min && has_max)
-    return std::string(" in ") + (min_inclusive ? "[" : "(") + format_number(min) + ", " + format_number(max) +
+    return std::string(" in ") + (min_inclusive ? "[" : "(") + bound_text(min) + ", " + bound_text(max) +
            (max_inclusive ? "]" : ")");
-  if (has_min) return std::string(min_inclusive ? " >= " : " > ") + format_number(min);
-  if (has_max) return std::string(max_inclusive ? " <= " : " < ") + format_number(max);
+  if (has_min) return std::string(min_inclusive ? " >= " : " > ") + bound_text(min);
+  if (has_max) return std::string(max_inclusive ? " <= " : " < ") + bound_text(max);
   return "";
 }
 
@@ -122,7 +123,7 @@ nlohmann::json ParamSpec::to_json() const {
   return j;
 }
 
-nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where) {
+ParamValue validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where) {
   auto fail = [&]() -> Error { return Error(prefixed(where, "expected " + spec.expectation() + ", got " + show(value))); };
   switch (spec.type) {
     case ParamType::integer: {
@@ -138,24 +139,26 @@ nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json&
     }
     case ParamType::boolean:
       if (!value.is_boolean()) throw fail();
-      return value;
-    case ParamType::string:
+      return value.get<bool>();
+    case ParamType::string: {
       if (!value.is_string()) throw fail();
+      const std::string text = value.get<std::string>();
       if (!spec.choices.empty()) {
         bool known = false;
-        for (const auto& c : spec.choices) known = known || c == value.get<std::string>();
+        for (const auto& c : spec.choices) known = known || c == text;
         if (!known) throw fail();
       }
-      return value;
+      return text;
+    }
     case ParamType::rank: {
-      if (value.is_string() && value.get<std::string>() == "full") return value;
+      if (value.is_string() && value.get<std::string>() == "full") return Rank::full_rank();
       std::int64_t x = 0;
-      if (!as_integer(value, x) || x < 1) throw fail();
-      return x;
+      if (!as_integer(value, x) || x < 1 || !in_range(spec, static_cast<double>(x))) throw fail();
+      return Rank::of(static_cast<std::uint64_t>(x));
     }
     case ParamType::integer_list: {
       if (!value.is_array()) throw fail();
-      nlohmann::json out = nlohmann::json::array();
+      std::vector<std::int64_t> out;
       for (const auto& item : value) {
         std::int64_t x = 0;
         if (!as_integer(item, x) || !in_range(spec, static_cast<double>(x))) throw fail();
@@ -165,6 +168,28 @@ nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json&
     }
   }
   throw fail();
+}
+
+nlohmann::json param_value_json(const ParamValue& value) {
+  return std::visit(
+      [](const auto& v) -> nlohmann::json {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, Rank>) return v.to_json();
+        else return nlohmann::json(v);
+      },
+      value);
+}
+
+std::string param_value_text(const ParamValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) return v;
+        else if constexpr (std::is_same_v<V, double>) return round_trip_text(v);
+        else if constexpr (std::is_same_v<V, Rank>) return v.str();
+        else return nlohmann::json(v).dump();
+      },
+      value);
 }
 
 ParamSet validate_params(const std::string& solver_name, const std::vector<ParamSpec>& specs,
@@ -181,56 +206,88 @@ ParamSet validate_params(const std::string& solver_name, const std::vector<Param
                   (names.empty() ? "none" : names) + ")");
     }
   }
-  nlohmann::json values = nlohmann::json::object();
+  ParamSet out;
   for (const auto& s : specs) {
     if (given.contains(s.name)) {
-      values[s.name] = validate_param_value(s, given.at(s.name), dot + s.name);
+      out.values_[s.name] = validate_param_value(s, given.at(s.name), dot + s.name);
     } else if (s.default_value.is_null()) {
       throw Error(dot + s.name + ": required parameter of solver '" + solver_name + "' is missing (" + s.expectation() + ")");
     } else {
-      values[s.name] = validate_param_value(s, s.default_value, dot + s.name);
+      out.values_[s.name] = validate_param_value(s, s.default_value, dot + s.name);
     }
   }
-  return ParamSet(std::move(values));
+  return out;
+}
+
+const ParamValue& ParamSet::get(const std::string& name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) throw Error("parameter '" + name + "' is not defined for this solver");
+  return it->second;
 }
 
 namespace {
-const nlohmann::json& lookup(const nlohmann::json& values, const std::string& name) {
-  if (!values.contains(name)) throw Error("parameter '" + name + "' is not defined for this solver");
-  return values.at(name);
+template <typename V>
+const V& typed(const ParamValue& value, const std::string& name) {
+  if (const V* v = std::get_if<V>(&value)) return *v;
+  throw Error("parameter '" + name + "' does not have the type this solver reads it as");
 }
 }  // namespace
 
-double ParamSet::real(const std::string& name) const { return lookup(values_, name).get<double>(); }
-std::int64_t ParamSet::integer(const std::string& name) const { return lookup(values_, name).get<std::int64_t>(); }
-bool ParamSet::boolean(const std::string& name) const { return lookup(values_, name).get<bool>(); }
-std::string ParamSet::string(const std::string& name) const { return lookup(values_, name).get<std::string>(); }
-Rank ParamSet::rank(const std::string& name) const {
-  const auto& v = lookup(values_, name);
-  if (v.is_string()) return Rank::full_rank();
-  return Rank::of(v.get<std::uint64_t>());
-}
+double ParamSet::real(const std::string& name) const { return typed<double>(get(name), name); }
+std::int64_t ParamSet::integer(const std::string& name) const { return typed<std::int64_t>(get(name), name); }
+bool ParamSet::boolean(const std::string& name) const { return typed<bool>(get(name), name); }
+std::string ParamSet::string(const std::string& name) const { return typed<std::string>(get(name), name); }
+Rank ParamSet::rank(const std::string& name) const { return typed<Rank>(get(name), name); }
 std::vector<std::int64_t> ParamSet::integer_list(const std::string& name) const {
-  return lookup(values_, name).get<std::vector<std::int64_t>>();
+  return typed<std::vector<std::int64_t>>(get(name), name);
 }
 
-ParamSet ParamSet::with(const std::string& name, nlohmann::json value) const {
-  nlohmann::json copy = values_;
-  copy[name] = std::move(value);
-  return ParamSet(std::move(copy));
+ParamSet ParamSet::with(const std::string& name, ParamValue value) const {
+  if (get(name).index() != value.index())
+    throw Error("parameter '" + name + "': a value of another type cannot replace " + param_value_text(get(name)));
+  ParamSet copy = *this;
+  copy.values_[name] = std::move(value);
+  return copy;
+}
+
+ParamSet ParamSet::without(const std::string& name) const {
+  ParamSet copy = *this;
+  copy.values_.erase(name);
+  return copy;
+}
+
+ParamSet ParamSet::only(const std::vector<std::string>& names) const {
+  ParamSet subset;
+  for (const auto& name : names)
+    if (const auto it = values_.find(name); it != values_.end()) subset.values_[name] = it->second;
+  return subset;
+}
+
+ParamSet ParamSet::merged(const ParamSet& o) const {
+  ParamSet out = *this;
+  for (const auto& [name, value] : o.values_) out.values_[name] = value;
+  return out;
+}
+
+bool ParamSet::agrees_with(const ParamSet& o) const {
+  for (const auto& [name, value] : values_)
+    if (const auto it = o.values_.find(name); it != o.values_.end() && !(it->second == value)) return false;
+  return true;
 }
 
 std::string ParamSet::str() const {
   std::string text;
-  for (const auto& item : values_.items()) {
-    text += (text.empty() ? "" : ",") + item.key() + "=";
-    const auto& v = item.value();
-    if (v.is_string()) text += v.get<std::string>();
-    else if (v.is_number_float()) text += format_number(v.get<double>());
-    else text += v.dump();
-  }
+  for (const auto& [name, value] : values_) text += (text.empty() ? "" : ",") + name + "=" + param_value_text(value);
   return text;
 }
+
+nlohmann::json ParamSet::to_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : values_) out[name] = param_value_json(value);
+  return out;
+}
+
+bool ParamSet::operator==(const ParamSet& o) const { return values_ == o.values_; }
 
 nlohmann::json parse_cli_value(const std::string& text) {
   if (text.empty()) return text;

@@ -1,10 +1,13 @@
 #pragma once
 // Named, typed, defaulted and range-checked solver parameters (the "parameter specification" every
-// solver publishes). Validation errors are one line naming the parameter (and, from configs, its JSON
-// path) and what was expected.
+// solver publishes). A ParamSet holds typed values (ParamValue) checked against the specification;
+// JSON is only how they arrive from configs and how they leave in result files. Validation errors are
+// one line naming the parameter (and, from configs, its JSON path) and what was expected.
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +33,13 @@ struct Rank {
 enum class ParamType { integer, real, boolean, string, rank, integer_list };
 
 const char* param_type_name(ParamType t);
+
+// One parameter value, in the representation of its ParamType.
+using ParamValue = std::variant<std::int64_t, double, bool, std::string, Rank, std::vector<std::int64_t>>;
+
+nlohmann::json param_value_json(const ParamValue& value);
+// Strings as they are, numbers by round_trip_text, ranks as "full" or k, lists as JSON ("[600,200]").
+std::string param_value_text(const ParamValue& value);
 
 struct ParamSpec {
   std::string name;
@@ -57,31 +67,48 @@ ParamSpec choice(ParamSpec s, std::vector<std::string> choices);
 // infinite. Shared by parameter specs and the config reader's number checks.
 std::string range_text(double min, double max, bool min_inclusive, bool max_inclusive);
 
-// Checks one value against its spec; returns it in canonical form (integers as integers, ranks as
-// integer or "full"). `where` prefixes the error, e.g. "solvers[2].grid.lambda[1]" or "lambda".
-nlohmann::json validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where);
+// Checks one JSON value against its spec and returns it typed (integral reals such as 1e3 become
+// integers where integers are expected). `where` prefixes the error, e.g. "solvers[2].grid.lambda[1]".
+ParamValue validate_param_value(const ParamSpec& spec, const nlohmann::json& value, const std::string& where);
 
-// A complete, validated parameter assignment for one solver.
+// A complete, validated parameter assignment for one solver: every parameter of its specification
+// present, keys sorted.
 class ParamSet {
  public:
-  ParamSet() : values_(nlohmann::json::object()) {}
-  explicit ParamSet(nlohmann::json values) : values_(std::move(values)) {}
+  ParamSet() = default;
 
-  const nlohmann::json& values() const { return values_; }  // sorted keys, every parameter present
-  bool has(const std::string& name) const { return values_.contains(name); }
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  bool empty() const { return values_.empty(); }
+  const ParamValue& get(const std::string& name) const;  // throws when the solver has no such parameter
   double real(const std::string& name) const;
   std::int64_t integer(const std::string& name) const;
   bool boolean(const std::string& name) const;
   std::string string(const std::string& name) const;
   Rank rank(const std::string& name) const;
   std::vector<std::int64_t> integer_list(const std::string& name) const;
-  // A copy with one value replaced (used by rank sweeps); the value must already be canonical.
-  ParamSet with(const std::string& name, nlohmann::json value) const;
+  const std::map<std::string, ParamValue>& items() const { return values_; }
+
+  // A copy with one value set (rank sweeps, variants); the value must have the parameter's type.
+  ParamSet with(const std::string& name, ParamValue value) const;
+  // A copy without one parameter (e.g. the rank, to group the points of a rank sweep).
+  ParamSet without(const std::string& name) const;
+  // The subset of `names` this set has (e.g. the values that define a selection group).
+  ParamSet only(const std::vector<std::string>& names) const;
+  // Both sets' values (o's where both have a name).
+  ParamSet merged(const ParamSet& o) const;
+  // Every name both sets have holds the same value.
+  bool agrees_with(const ParamSet& o) const;
   // "lambda=500,p=0.33,rank=100": stable, sorted by name, used in file names and logs.
   std::string str() const;
+  nlohmann::json to_json() const;  // {"lambda": 500.0, "p": 0.33, "rank": 100}
+
+  bool operator==(const ParamSet& o) const;
+  bool operator!=(const ParamSet& o) const { return !(*this == o); }
 
  private:
-  nlohmann::json values_;
+  friend ParamSet validate_params(const std::string&, const std::vector<ParamSpec>&, const nlohmann::json&,
+                                  const std::string&);
+  std::map<std::string, ParamValue> values_;
 };
 
 // Validates `given` (a JSON object) against `specs`: unknown names, wrong types, out-of-range values

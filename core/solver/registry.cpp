@@ -7,7 +7,14 @@ namespace aelab {
 void Registry::add(std::unique_ptr<Solver> solver) {
   const std::string name = solver->name();
   if (solvers_.count(name)) throw Error("solver '" + name + "' is already registered");
+  order_.push_back(solver.get());
   solvers_.emplace(name, std::move(solver));
+}
+
+std::string Registry::names_text() const {
+  std::string text;
+  for (const auto& item : solvers_) text += (text.empty() ? "" : ", ") + item.first;
+  return text;
 }
 
 const Solver* Registry::find(const std::string& name) const {
@@ -17,9 +24,7 @@ const Solver* Registry::find(const std::string& name) const {
 
 const Solver& Registry::get(const std::string& name) const {
   if (const Solver* s = find(name)) return *s;
-  std::string known;
-  for (const auto& item : solvers_) known += (known.empty() ? "" : ", ") + item.first;
-  throw Error("unknown solver '" + name + "' (known: " + known + ")");
+  throw Error("unknown solver '" + name + "' (known: " + names_text() + ")");
 }
 
 std::vector<std::string> Registry::names() const {

@@ -19,9 +19,14 @@ class Registry {
   const Solver& get(const std::string& name) const;
   const Solver* find(const std::string& name) const;
   std::vector<std::string> names() const;  // sorted
+  // Every solver in the order it was added (the order of default comparison lists).
+  const std::vector<const Solver*>& in_order() const { return order_; }
+  // "a, b, c" of names(), for messages.
+  std::string names_text() const;
 
  private:
   std::map<std::string, std::unique_ptr<Solver>> solvers_;
+  std::vector<const Solver*> order_;
 };
 
 // A solver and a validated parameter assignment.

@@ -1,5 +1,7 @@
 #include "experiments/common/progress.hpp"
 
+#include "core/util/timestamp.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 

@@ -15,52 +15,28 @@
 #include "core/solver/models.hpp"
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
+#include "core/linalg/blas.hpp"
 #include "core/util/timer.hpp"
 #include "experiments/common/split_digest.hpp"
-#include "solvers/builtin.hpp"
+#include "core/solver/standard_params.hpp"
+#include "experiments/common/json_reader.hpp"
 
 namespace aelab {
 
 namespace {
 
-std::string show(const nlohmann::json& value) {
-  std::string text = value.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
-}
-
-void reject_unknown_keys(const nlohmann::json& object, const std::string& where, const std::vector<std::string>& known) {
-  for (const auto& item : object.items()) {
-    if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
-    std::string names;
-    for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
-    throw Error(where + "." + item.key() + ": unknown key (known: " + names + ")");
-  }
-}
-
-EigenMethod eigen_method_of(const nlohmann::json& value, const std::string& where) {
-  if (!value.is_string()) throw Error(where + ": expected one of \"auto\", \"arpack\", \"block\", \"dense\", got " + show(value));
-  try {
-    return parse_eigen_method(value.get<std::string>());
-  } catch (const Error&) {
-    throw Error(where + ": expected one of \"auto\", \"arpack\", \"block\", \"dense\", got " + show(value));
-  }
-}
-
-std::vector<std::size_t> parse_ranks(const nlohmann::json& section) {
-  if (!section.contains("ranks")) throw Error("proposition.ranks: required (a non-empty list of positive integers)");
-  const nlohmann::json& ranks = section.at("ranks");
-  if (!ranks.is_array() || ranks.empty())
-    throw Error("proposition.ranks: expected a non-empty list of positive integers, got " + show(ranks));
+std::vector<std::size_t> parse_ranks(const JsonObject& section) {
+  const nlohmann::json* ranks = section.find("ranks");
+  if (!ranks) json_fail("proposition.ranks", "required (a non-empty list of positive integers)");
+  if (!ranks->is_array() || ranks->empty())
+    json_fail("proposition.ranks", "expected a non-empty list of positive integers, got " + json_show(*ranks));
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    const std::string where = "proposition.ranks[" + std::to_string(i) + "]";
-    const auto& r = ranks[i];
-    if (!r.is_number_integer() || r.get<std::int64_t>() < 1)
-      throw Error(where + ": expected a positive integer, got " + show(r));
+  for (std::size_t i = 0; i < ranks->size(); ++i) {
+    const std::string where = json_element_path("proposition.ranks", i);
+    const auto& r = (*ranks)[i];
+    if (!r.is_number_integer() || r.get<std::int64_t>() < 1) json_fail(where, "expected a positive integer, got " + json_show(r));
     const auto k = r.get<std::size_t>();
-    if (std::find(out.begin(), out.end(), k) != out.end())
-      throw Error(where + ": " + std::to_string(k) + " is listed twice");
+    if (std::find(out.begin(), out.end(), k) != out.end()) json_fail(where, std::to_string(k) + " is listed twice");
     out.push_back(k);
   }
   std::sort(out.begin(), out.end());
@@ -68,8 +44,46 @@ std::vector<std::size_t> parse_ranks(const nlohmann::json& section) {
 }
 
 void reject_rank(const nlohmann::json& params, const std::string& where) {
-  if (params.contains("rank"))
-    throw Error(where + ".rank: the rank is set per k by proposition.ranks; remove it here");
+  if (params.contains(kRankParam)) json_fail(where + ".rank", "the rank is set per k by proposition.ranks; remove it here");
+}
+
+// The nonlinear autoencoder the architectures are trained with: named, or the registry's only one.
+const Solver& proposition_solver(const JsonObject& section, const Registry& registry) {
+  if (auto name = section.string("solver")) {
+    const Solver* solver = registry.find(*name);
+    if (!solver) json_fail("proposition.solver", "unknown solver \"" + *name + "\" (known: " + registry.names_text() + ")");
+    if (!solver->traits().nonlinear_autoencoder || !solver->has_param(kRankParam))
+      json_fail("proposition.solver", "\"" + *name + "\" is not a nonlinear autoencoder with a rank (the Proposition's subject)");
+    return *solver;
+  }
+  std::vector<const Solver*> candidates;
+  for (const Solver* solver : registry.in_order())
+    if (solver->traits().nonlinear_autoencoder && solver->has_param(kRankParam)) candidates.push_back(solver);
+  if (candidates.size() != 1)
+    json_fail("proposition.solver", "required: " + std::to_string(candidates.size()) +
+                                        " registered solvers are nonlinear autoencoders with a rank");
+  return *candidates.front();
+}
+
+PropositionArchitecture parse_architecture(const nlohmann::json& a, const std::string& where, const Solver& solver,
+                                           const nlohmann::json& base, const nlohmann::json& common) {
+  static const std::regex id_pattern("[A-Za-z0-9][A-Za-z0-9_.+-]*");
+  const JsonObject o(a, where, {"id", "params"});
+  const nlohmann::json* id = o.find("id");
+  if (!id || !id->is_string() || !std::regex_match(id->get<std::string>(), id_pattern))
+    json_fail(where + ".id", "expected a name of letters, digits and _.+- , got " + json_show(id ? *id : nlohmann::json()));
+  PropositionArchitecture architecture;
+  architecture.id = id->get<std::string>();
+  if (architecture.id == "linear_ae") json_fail(where + ".id", "\"linear_ae\" names the closed-form rows; choose another id");
+  const nlohmann::json params = a.value("params", nlohmann::json::object());
+  if (!params.is_object()) json_fail(where + ".params", "expected an object of " + solver.name() + " parameters, got " + json_show(params));
+  reject_rank(params, where + ".params");
+  nlohmann::json merged = base;
+  merged.update(common);
+  merged.update(params);
+  architecture.params = solver.make_params(merged, where + ".params");
+  architecture.given = merged;
+  return architecture;
 }
 
 }  // namespace
@@ -77,71 +91,61 @@ void reject_rank(const nlohmann::json& params, const std::string& where) {
 PropositionSettings parse_proposition_settings(const nlohmann::json& config, const std::string& config_dir,
                                                const Registry& registry) {
   (void)config_dir;  // the section names no files
-  if (!config.is_object()) throw Error("config: expected a JSON object, got " + show(config));
+  if (!config.is_object()) json_fail("config", "expected a JSON object, got " + json_show(config));
   if (!config.contains("proposition"))
-    throw Error("proposition: section required when \"experiment\" is \"proposition\"");
-  const nlohmann::json& section = config.at("proposition");
-  if (!section.is_object()) throw Error("proposition: expected an object, got " + show(section));
-  reject_unknown_keys(section, "proposition", {"ranks", "tolerance", "eigen_method", "plot", "common", "architectures"});
+    json_fail("proposition", "section required when \"experiment\" is \"proposition\"");
+  const nlohmann::json& value = config.at("proposition");
+  const JsonObject section(value, "proposition",
+                           {"solver", "ranks", "tolerance", "eigen_method", "plot", "common", "architectures"});
 
   PropositionSettings settings;
-  settings.section = section;
+  settings.section = value;
   settings.ranks = parse_ranks(section);
-  if (section.contains("tolerance")) {
-    const auto& t = section.at("tolerance");
+  if (section.has("tolerance")) {
+    const auto& t = *section.find("tolerance");
     if (!t.is_number() || !(t.get<double>() > 0 && t.get<double>() < 1))
-      throw Error("proposition.tolerance: expected a number in (0, 1), got " + show(t));
+      json_fail("proposition.tolerance", "expected a number in (0, 1), got " + json_show(t));
     settings.tolerance = t.get<double>();
   }
-  if (section.contains("eigen_method")) settings.eigen.method = eigen_method_of(section.at("eigen_method"), "proposition.eigen_method");
-  if (section.contains("plot")) {
-    if (!section.at("plot").is_boolean()) throw Error("proposition.plot: expected true or false, got " + show(section.at("plot")));
-    settings.plot = section.at("plot").get<bool>();
-  }
+  settings.eigen.method = parse_eigen_method(section.choice("eigen_method", {"auto", "arpack", "block", "dense"}, "auto"));
+  settings.plot = section.boolean("plot", true);
 
-  const Solver& solver = registry.get("mlp");
-  nlohmann::json base = {{"precision", "float64"}};
+  const Solver& solver = proposition_solver(section, registry);
+  settings.solver = &solver;
+  nlohmann::json base = nlohmann::json::object();
+  if (solver.has_param("precision")) base["precision"] = "float64";
   if (config.contains("seed")) {
     const auto& seed = config.at("seed");
     if (!seed.is_number_integer() || seed.get<std::int64_t>() < 0)
-      throw Error("seed: expected a non-negative integer, got " + show(seed));
-    base["seed"] = seed;
+      json_fail("seed", "expected a non-negative integer, got " + json_show(seed));
+    if (solver.has_param("seed")) base["seed"] = seed;
   }
   nlohmann::json common = nlohmann::json::object();
-  if (section.contains("common")) {
-    common = section.at("common");
-    if (!common.is_object()) throw Error("proposition.common: expected an object of mlp parameters, got " + show(common));
+  if (const nlohmann::json* given = section.find("common")) {
+    common = *given;
+    if (!common.is_object())
+      json_fail("proposition.common", "expected an object of " + solver.name() + " parameters, got " + json_show(common));
     reject_rank(common, "proposition.common");
     solver.make_params(common, "proposition.common");
   }
 
-  if (!section.contains("architectures")) throw Error("proposition.architectures: required (a non-empty list)");
-  const auto& architectures = section.at("architectures");
-  if (!architectures.is_array() || architectures.empty())
-    throw Error("proposition.architectures: expected a non-empty list of {\"id\", \"params\"}, got " + show(architectures));
-  const std::regex id_pattern("[A-Za-z0-9][A-Za-z0-9_.+-]*");
-  std::set<std::string> ids;
-  for (std::size_t i = 0; i < architectures.size(); ++i) {
-    const std::string where = "proposition.architectures[" + std::to_string(i) + "]";
-    const auto& a = architectures[i];
-    if (!a.is_object()) throw Error(where + ": expected an object {\"id\", \"params\"}, got " + show(a));
-    reject_unknown_keys(a, where, {"id", "params"});
-    if (!a.contains("id") || !a.at("id").is_string() || !std::regex_match(a.at("id").get<std::string>(), id_pattern))
-      throw Error(where + ".id: expected a name of letters, digits and _.+- , got " + show(a.value("id", nlohmann::json())));
-    PropositionArchitecture architecture;
-    architecture.id = a.at("id").get<std::string>();
-    if (architecture.id == "linear_ae") throw Error(where + ".id: \"linear_ae\" names the closed-form rows; choose another id");
-    if (!ids.insert(architecture.id).second) throw Error(where + ".id: \"" + architecture.id + "\" is used twice");
-    nlohmann::json params = a.value("params", nlohmann::json::object());
-    if (!params.is_object()) throw Error(where + ".params: expected an object of mlp parameters, got " + show(params));
-    reject_rank(params, where + ".params");
-    nlohmann::json merged = base;
-    merged.update(common);
-    merged.update(params);
-    architecture.params = solver.make_params(merged, where + ".params");
-    architecture.given = merged;
+  const nlohmann::json* architectures = section.find("architectures");
+  if (!architectures) json_fail("proposition.architectures", "required (a non-empty list)");
+  if (!architectures->is_array() || architectures->empty())
+    json_fail("proposition.architectures",
+              "expected a non-empty list of {\"id\", \"params\"}, got " + json_show(*architectures));
+  std::set<std::string> ids, columns;
+  for (std::size_t i = 0; i < architectures->size(); ++i) {
+    const std::string where = json_element_path("proposition.architectures", i);
+    PropositionArchitecture architecture = parse_architecture((*architectures)[i], where, solver, base, common);
+    if (!ids.insert(architecture.id).second) json_fail(where + ".id", "\"" + architecture.id + "\" is used twice");
+    const nlohmann::json given = (*architectures)[i].value("params", nlohmann::json::object());
+    for (const auto& item : given.items()) columns.insert(item.key());
     settings.architectures.push_back(std::move(architecture));
   }
+  settings.architecture_columns.assign(columns.begin(), columns.end());
+  const std::string raising = solver.traits().rank_raising_param;
+  if (!raising.empty() && !columns.count(raising)) settings.architecture_columns.push_back(raising);
   return settings;
 }
 
@@ -178,20 +182,84 @@ void judge_row(PropositionRow& row, double frobenius_squared, double tolerance, 
   else row.violation = row.se < (1 - tolerance) * row.se_bound - floor;
 }
 
+nlohmann::json PropositionFitDetails::to_json() const {
+  if (!model.empty()) return {{"model", model}};
+  nlohmann::json out = {{"params", params.to_json()}, {"epochs_run", epochs_run}, {"stopped", stopped}, {"seconds", seconds}};
+  if (reused) out["reused"] = true;
+  return out;
+}
+
+namespace {
+
+bool raises_rank(const PropositionSettings& settings, const PropositionArchitecture& architecture) {
+  const std::string param = settings.solver->traits().rank_raising_param;
+  return !param.empty() && architecture.params.has(param) && architecture.params.boolean(param);
+}
+
+// The linear AE at its closed form U = V = V_k, measured through the same batched SE as the trained models.
+void add_linear_rows(const BinaryCsr& X, const PropositionSettings& settings, const LinearBound& bound,
+                     PropositionResult& result) {
+  for (std::size_t k : settings.ranks) {
+    PropositionRow row;
+    row.architecture = "linear_ae";
+    row.k = row.bound_rank = k;
+    row.se_bound = bound.se(k);
+    const arma::mat Vk = bound.eigenvectors.head_cols(k);
+    const LowRankModel<double> model(Vk, Vk);
+    row.se = squared_error(model, X);
+    judge_row(row, result.frobenius_squared, settings.tolerance, /*two_sided=*/true);
+    row.details.model = "U = V = V_k (top-k eigenvectors of G)";
+    result.rows.push_back(row);
+  }
+}
+
+// A stored fit when one matches, else a new training (stored at once) unless the budget is spent.
+std::optional<StoredPropositionFit> obtain_fit(const BinaryCsr& X, const PropositionSettings& settings,
+                                               const PropositionArchitecture& architecture, std::size_t k,
+                                               const ParamSet& params, FitContext& ctx, const PropositionResume& resume,
+                                               const PropositionLog& log, PropositionResult& result, bool& reused) {
+  reused = false;
+  if (resume.store && !resume.retrain) {
+    std::string why;
+    if (auto fit = resume.store->load(architecture.id, k, params, why)) {
+      reused = true;
+      ++result.reused;
+      return fit;
+    }
+    if (!why.empty() && log) log("proposition: " + resume.store->path(architecture.id, k) + " not reused: " + why);
+  }
+  if (resume.job && !resume.job->may_fit()) {
+    ++result.not_run;
+    return std::nullopt;
+  }
+  if (log) log("proposition: training " + architecture.id + " at k = " + std::to_string(k));
+  const auto model = settings.solver->fit(ctx, params);
+  const FitReport& report = model->report();
+  StoredPropositionFit fit{squared_error(*model, X), report.trace.completed, report.stop_reason,
+                           report.seconds.get("total").value_or(0.0)};
+  if (resume.store) resume.store->save(architecture.id, k, params, fit);
+  if (resume.job) resume.job->fitted();
+  ++result.trained;
+  return fit;
+}
+
+}  // namespace
+
 PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings& settings, const Registry& registry,
                                   const PropositionLog& log, const PropositionResume& resume) {
   Timer timer;
   auto info = [&](const std::string& line) {
     if (log) log(line);
   };
+  if (!settings.solver) throw Error("proposition: the settings name no solver (read them with parse_proposition_settings)");
   const std::size_t n = X.n_cols();
-  bool any_bias = false;
-  for (const auto& a : settings.architectures) any_bias = any_bias || a.params.boolean("output_bias");
+  bool any_raise = false;
+  for (const auto& a : settings.architectures) any_raise = any_raise || raises_rank(settings, a);
   for (std::size_t k : settings.ranks)
     if (k >= n)
       throw Error("proposition.ranks: k = " + std::to_string(k) + " is not below the number of items (n = " +
                   std::to_string(n) + ")");
-  const std::size_t max_rank = settings.ranks.back() + (any_bias ? 1 : 0);
+  const std::size_t max_rank = settings.ranks.back() + (any_raise ? 1 : 0);
 
   PropositionResult result;
   result.users = X.n_rows();
@@ -208,67 +276,31 @@ PropositionResult run_proposition(const BinaryCsr& X, const PropositionSettings&
                   {"next_eigenvalue", std::isfinite(bound.next_value) ? nlohmann::json(bound.next_value) : nlohmann::json()},
                   {"seconds", bound.seconds},
                   {"eigenvalues", arma::conv_to<std::vector<double>>::from(bound.eigenvalues)}};
-
-  // The linear AE at its closed form U = V = V_k, measured through the same batched SE as the MLPs.
-  for (std::size_t k : settings.ranks) {
-    PropositionRow row;
-    row.architecture = "linear_ae";
-    row.k = row.bound_rank = k;
-    row.se_bound = bound.se(k);
-    const arma::mat Vk = bound.eigenvectors.head_cols(k);
-    const LowRankModel<double> model(Vk, Vk);
-    row.se = squared_error(model, X);
-    judge_row(row, result.frobenius_squared, settings.tolerance, /*two_sided=*/true);
-    row.details = {{"model", "U = V = V_k (top-k eigenvectors of G)"}};
-    result.rows.push_back(row);
-  }
+  add_linear_rows(X, settings, bound, result);
 
   LinalgCache cache(X);
   FitContext ctx(cache);
+  ctx.registry = &registry;
   ctx.log = log;
-  const Solver& solver = registry.get("mlp");
   for (const auto& architecture : settings.architectures) {
-    const bool bias = architecture.params.boolean("output_bias");
     for (std::size_t k : settings.ranks) {
-      const ParamSet params = architecture.params.with("rank", static_cast<std::int64_t>(k));
-      std::optional<StoredPropositionFit> fit;
-      if (resume.store && !resume.retrain) {
-        std::string why;
-        fit = resume.store->load(architecture.id, k, params, why);
-        if (!why.empty()) info("proposition: " + resume.store->path(architecture.id, k) + " not reused: " + why);
-      }
-      if (fit) {
-        fit->details["reused"] = true;
-        ++result.reused;
-      } else {
-        if (resume.max_new_fits > 0 && result.trained >= resume.max_new_fits) {
-          ++result.not_run;
-          continue;
-        }
-        info("proposition: training " + architecture.id + " at k = " + std::to_string(k));
-        const auto model = solver.fit(ctx, params);
-        const nlohmann::json& d = model->diagnostics();
-        fit = StoredPropositionFit{squared_error(*model, X),
-                                   {{"params", params.values()},
-                                    {"epochs_run", d.value("epochs_run", 0)},
-                                    {"stopped", d.value("stopped", "")},
-                                    {"seconds", d.contains("seconds") ? d["seconds"].value("total", 0.0) : 0.0}}};
-        if (resume.store) resume.store->save(architecture.id, k, params, *fit);
-        ++result.trained;
-      }
+      const ParamSet params = architecture.params.with(kRankParam, Rank::of(k));
+      bool reused = false;
+      const std::optional<StoredPropositionFit> fit =
+          obtain_fit(X, settings, architecture, k, params, ctx, resume, log, result, reused);
+      if (!fit) continue;
       PropositionRow row;
       row.architecture = architecture.id;
       row.k = k;
-      row.bound_rank = k + (bias ? 1 : 0);
+      row.bound_rank = k + (raises_rank(settings, architecture) ? 1 : 0);
       row.se_bound = bound.se(row.bound_rank);
       row.se = fit->se;
       judge_row(row, result.frobenius_squared, settings.tolerance, /*two_sided=*/false);
-      row.details = std::move(fit->details);
+      row.details = {"", params, fit->epochs_run, fit->stopped, fit->seconds, reused};
       std::ostringstream line;
       line.precision(10);
       line << "proposition: " << architecture.id << " k = " << k << ": SE " << row.se << ", bound " << row.se_bound
-           << ", ratio " << row.ratio << (row.details.contains("reused") ? " (stored fit)" : "")
-           << (row.violation ? "  VIOLATION" : "");
+           << ", ratio " << row.ratio << (reused ? " (stored fit)" : "") << (row.violation ? "  VIOLATION" : "");
       info(line.str());
       result.rows.push_back(row);
     }
@@ -301,16 +333,25 @@ void print_proposition_table(const PropositionResult& result, std::ostream& out,
     out << "no violation: every architecture's training SE is at or above its bound\n";
 }
 
-int run_proposition_experiment(const PropositionSettings& settings, const std::string& out_dir, const BinaryCsr& train,
-                               std::ostream& out, bool color, const PropositionLog& log, const nlohmann::json& provenance,
-                               const PropositionRunOptions& options) {
-  const Registry registry = builtin_registry();
+int run_proposition_experiment(const PropositionSettings& settings, const Registry& registry, const std::string& out_dir,
+                               const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log,
+                               const nlohmann::json& provenance, const PropositionRunOptions& options) {
+  JobOptions job_options;
+  job_options.quiet = true;  // the caller's `log` shows progress
+  job_options.threads = blas_threads();
+  job_options.max_new_fits = options.max_new_fits;
+  ResumableJob job(out_dir, job_options);
+  const auto logged = [&](const std::string& line) {
+    job.progress().log(line);
+    if (log) log(line);
+  };
   std::optional<PropositionFitStore> store;
-  if (options.resume) store.emplace(out_dir, matrix_digest(train));
+  if (options.resume) store.emplace(out_dir, matrix_digest(train), settings.solver->name());
   const PropositionResult result =
-      run_proposition(train, settings, registry, log, {store ? &*store : nullptr, options.retrain, options.max_new_fits});
+      run_proposition(train, settings, registry, logged, {store ? &*store : nullptr, options.retrain, &job});
   if (!result.complete()) {
-    out << "stopped after " << result.trained << " new MLP training" << (result.trained == 1 ? "" : "s") << " ("
+    out << "stopped after " << result.trained << " new " << settings.solver->name() << " training"
+        << (result.trained == 1 ? "" : "s") << " ("
         << result.reused << " stored, " << result.not_run << " not run): rerun to continue; no summary written\n";
     if (result.violations > 0) {
       out << result.violations << " violation" << (result.violations > 1 ? "s" : "")
@@ -326,10 +367,11 @@ int run_proposition_experiment(const PropositionSettings& settings, const std::s
   return result.violations == 0 ? 0 : 1;
 }
 
-int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const std::string& out_dir,
-                               const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log) {
-  const PropositionSettings settings = parse_proposition_settings(config, config_dir, builtin_registry());
-  return run_proposition_experiment(settings, out_dir, train, out, color, log);
+int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const Registry& registry,
+                               const std::string& out_dir, const BinaryCsr& train, std::ostream& out, bool color,
+                               const PropositionLog& log) {
+  const PropositionSettings settings = parse_proposition_settings(config, config_dir, registry);
+  return run_proposition_experiment(settings, registry, out_dir, train, out, color, log);
 }
 
 }  // namespace aelab

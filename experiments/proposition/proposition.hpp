@@ -17,6 +17,8 @@
 // Config (inside the runner's schema v1, `"experiment": "proposition"`; the `data` and `output`
 // sections are the runner's):
 //   "proposition": {
+//     "solver": "mlp",                      // optional: the nonlinear autoencoder (default: the registered
+//                                           // solver whose traits say it is one)
 //     "ranks": [5, 10, 20, 50],            // required: distinct positive integers below n
 //     "tolerance": 1e-6,                    // optional
 //     "eigen_method": "auto",               // optional: auto, arpack, block, dense
@@ -26,9 +28,10 @@
 //       {"id": "tanh-2", "params": {"hidden": [256], "activation": "tanh"}}, ...
 //     ]
 //   }
-// Architecture parameters are those of the `mlp` solver except `rank` (set from "ranks"); they are
-// layered: {"precision": "float64", "seed": <top-level seed when given>} < common < params. float64
-// is the default here (the solver's default is float32) because the comparison is made to 1e-6.
+// Architecture parameters are those of that solver except `rank` (set from "ranks"); they are
+// layered: {"precision": "float64" when the solver has it, "seed": <top-level seed when given>} <
+// common < params. float64 is the default here (the mlp's default is float32) because the comparison
+// is made to 1e-6.
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -42,17 +45,22 @@
 #include "core/linalg/eigen.hpp"
 #include "core/solver/params.hpp"
 #include "core/solver/registry.hpp"
+#include "experiments/common/resumable_job.hpp"
 #include "experiments/proposition/proposition_store.hpp"
 
 namespace aelab {
 
 struct PropositionArchitecture {
   std::string id;
-  ParamSet params;  // validated `mlp` parameters; rank is replaced per k
+  ParamSet params;  // validated parameters of the settings' solver; rank is replaced per k
   nlohmann::json given = nlohmann::json::object();  // the merged parameters as configured
 };
 
 struct PropositionSettings {
+  const Solver* solver = nullptr;  // the nonlinear autoencoder, from the registry the settings were read with
+  // The parameters set per architecture (sorted), then the solver's rank-raising parameter: the
+  // columns that tell the rows of proposition.csv apart.
+  std::vector<std::string> architecture_columns;
   std::vector<std::size_t> ranks;  // ascending, distinct
   std::vector<PropositionArchitecture> architectures;
   double tolerance = 1e-6;
@@ -83,6 +91,17 @@ struct LinearBound {
 LinearBound linear_bound(const BinaryCsr& X, std::size_t max_rank, const EigenOptions& options,
                          bool force_memory = false);
 
+// How one row's model was obtained: the closed form, or a training (fitted now or read back).
+struct PropositionFitDetails {
+  std::string model;         // "U = V = V_k (top-k eigenvectors of G)" for the linear rows, else empty
+  ParamSet params;           // the trained architecture's parameters at this k (empty for the linear rows)
+  std::size_t epochs_run = 0;
+  std::string stopped;       // why its training ended ("epochs", "converged", ...)
+  double seconds = 0;        // training time
+  bool reused = false;       // read back from an earlier run
+  nlohmann::json to_json() const;
+};
+
 struct PropositionRow {
   std::string architecture;  // an architecture id, or "linear_ae" for the closed form U = V = V_k
   std::size_t k = 0;
@@ -91,14 +110,14 @@ struct PropositionRow {
   double se = 0;               // measured training SE, ||X - f(X)||_F^2
   double ratio = 0;            // se / se_bound; NaN when the bound is at the rounding floor
   bool violation = false;
-  nlohmann::json details = nlohmann::json::object();  // parameters, epochs, stop reason, seconds
+  PropositionFitDetails details;
 };
 
 struct PropositionResult {
   std::size_t users = 0, items = 0, nnz = 0;
-  std::size_t trained = 0;  // MLP trainings run now
-  std::size_t reused = 0;   // MLP fits read back from a PropositionFitStore
-  std::size_t not_run = 0;  // MLP fits left for a later run (max_new_fits); rows lacks them
+  std::size_t trained = 0;  // trainings run now
+  std::size_t reused = 0;   // fits read back from a PropositionFitStore
+  std::size_t not_run = 0;  // fits left for a later run (the job's budget); rows lacks them
   bool complete() const { return not_run == 0; }
   double frobenius_squared = 0;
   double tolerance = 1e-6;
@@ -114,11 +133,11 @@ void judge_row(PropositionRow& row, double frobenius_squared, double tolerance, 
 
 using PropositionLog = std::function<void(const std::string&)>;
 
-// How a run treats earlier MLP fits (experiments/proposition_store.hpp).
+// How a run treats earlier fits (experiments/proposition/proposition_store.hpp).
 struct PropositionResume {
   const PropositionFitStore* store = nullptr;  // null: train everything, store nothing
   bool retrain = false;                        // train even when a matching fit is stored (then replace it)
-  std::size_t max_new_fits = 0;                // stop after this many trainings (0: no limit)
+  ResumableJob* job = nullptr;                 // its budget of new fits (--max-fits); null: no limit
 };
 
 // Runs the experiment on the training matrix X. Throws aelab::Error on bad settings for X (a rank
@@ -145,14 +164,16 @@ struct PropositionRunOptions {
 // Runs on `train`, writes the results into out_dir, prints the table to `out` (red violations when
 // `color`), and returns the exit status: 0, or 1 when any row is a violation. A run stopped by
 // max_new_fits keeps its fits but writes no summary (it would be partial) and returns 0.
-int run_proposition_experiment(const PropositionSettings& settings, const std::string& out_dir, const BinaryCsr& train,
-                               std::ostream& out, bool color, const PropositionLog& log = {},
+// The run takes out_dir's lock and cleans partial files an interrupted run left (a ResumableJob).
+int run_proposition_experiment(const PropositionSettings& settings, const Registry& registry, const std::string& out_dir,
+                               const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log = {},
                                const nlohmann::json& provenance = nullptr, const PropositionRunOptions& options = {});
 
 // The same from a parsed config (parse_proposition_settings first). `aelab run CONFIG` reaches the
-// experiment through run_proposition_config (experiments/proposition_run.hpp), which also loads the
-// data section and resolves the output folder.
-int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const std::string& out_dir,
-                               const BinaryCsr& train, std::ostream& out, bool color, const PropositionLog& log = {});
+// experiment through run_proposition_config (experiments/proposition/proposition_run.hpp), which also
+// loads the data section and resolves the output folder.
+int run_proposition_experiment(const nlohmann::json& config, const std::string& config_dir, const Registry& registry,
+                               const std::string& out_dir, const BinaryCsr& train, std::ostream& out, bool color,
+                               const PropositionLog& log = {});
 
 }  // namespace aelab

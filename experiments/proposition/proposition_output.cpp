@@ -27,23 +27,35 @@ std::string number(double x) {
   return out.str();
 }
 
-std::string hidden_text(const nlohmann::json& params) {
-  std::string text;
-  if (params.contains("hidden"))
-    for (const auto& w : params.at("hidden")) text += (text.empty() ? "" : "-") + std::to_string(w.get<std::int64_t>());
-  return text;
+// An architecture parameter as a CSV cell ("" when the row has no such parameter).
+std::string param_cell(const ParamSet& params, const std::string& name) {
+  if (!params.has(name)) return "";
+  const ParamValue& value = params.get(name);
+  if (const auto* widths = std::get_if<std::vector<std::int64_t>>(&value)) {
+    std::string text;  // "600-200"
+    for (std::int64_t w : *widths) text += (text.empty() ? "" : "-") + std::to_string(w);
+    return text;
+  }
+  return param_value_text(value);
 }
 
-std::string csv_table(const PropositionResult& result) {
+std::string csv_table(const PropositionResult& result, const PropositionSettings& settings) {
   std::ostringstream csv;
-  csv << "architecture,activation,hidden,output_bias,k,bound_rank,se_bound,se,ratio,violation,epochs_run,stopped,seconds\n";
+  csv << "architecture";
+  for (const auto& column : settings.architecture_columns) csv << "," << column;
+  csv << ",k,bound_rank,se_bound,se,ratio,violation,epochs_run,stopped,seconds\n";
+  const std::string raising = settings.solver->traits().rank_raising_param;
   for (const auto& row : result.rows) {
-    const nlohmann::json params = row.details.value("params", nlohmann::json::object());
-    csv << row.architecture << "," << params.value("activation", "") << "," << hidden_text(params) << ","
-        << (params.value("output_bias", false) ? "true" : "false") << "," << row.k << "," << row.bound_rank << ","
-        << number(row.se_bound) << "," << number(row.se) << "," << number(row.ratio) << ","
-        << (row.violation ? "true" : "false") << "," << row.details.value("epochs_run", 0) << ","
-        << row.details.value("stopped", "") << "," << number(row.details.value("seconds", 0.0)) << "\n";
+    const ParamSet& params = row.details.params;
+    csv << row.architecture;
+    for (const auto& column : settings.architecture_columns) {
+      const std::string cell = param_cell(params, column);
+      // The closed-form rows have no architecture: no output bias.
+      csv << "," << (cell.empty() && column == raising ? "false" : cell);
+    }
+    csv << "," << row.k << "," << row.bound_rank << "," << number(row.se_bound) << ","
+        << number(row.se) << "," << number(row.ratio) << "," << (row.violation ? "true" : "false") << ","
+        << row.details.epochs_run << "," << row.details.stopped << "," << number(row.details.seconds) << "\n";
   }
   return csv.str();
 }
@@ -53,12 +65,12 @@ nlohmann::json json_table(const PropositionResult& result, const PropositionSett
   for (const auto& row : result.rows) {
     nlohmann::json r = {{"architecture", row.architecture}, {"k", row.k},          {"bound_rank", row.bound_rank},
                         {"se_bound", row.se_bound},         {"se", row.se},        {"violation", row.violation},
-                        {"details", row.details}};
+                        {"details", row.details.to_json()}};
     r["ratio"] = std::isfinite(row.ratio) ? nlohmann::json(row.ratio) : nlohmann::json();
     rows.push_back(r);
   }
   nlohmann::json architectures = nlohmann::json::array();
-  for (const auto& a : settings.architectures) architectures.push_back({{"id", a.id}, {"params", a.params.values()}});
+  for (const auto& a : settings.architectures) architectures.push_back({{"id", a.id}, {"params", a.params.to_json()}});
   return {{"experiment", "proposition"},
           {"data", {{"users", result.users}, {"items", result.items}, {"nnz", result.nnz},
                     {"frobenius_squared", result.frobenius_squared}}},
@@ -145,7 +157,7 @@ std::string write_proposition_results(const PropositionResult& result, const Pro
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw Error(out_dir + ": cannot create the output folder: " + ec.message());
-  write_file_atomically(out_dir + "/proposition.csv", csv_table(result));
+  write_file_atomically(out_dir + "/proposition.csv", csv_table(result, settings));
   nlohmann::json table = json_table(result, settings);
   if (!provenance.is_null()) table["provenance"] = provenance;
   write_file_atomically(out_dir + "/proposition.json", table.dump(2) + "\n");

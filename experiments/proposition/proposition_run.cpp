@@ -13,7 +13,7 @@
 #include "experiments/common/json_reader.hpp"
 #include "experiments/common/manifest.hpp"
 #include "experiments/proposition/proposition.hpp"
-#include "experiments/common/run_lock.hpp"
+#include "core/solver/standard_params.hpp"
 #include "experiments/common/split_digest.hpp"
 
 namespace aelab {
@@ -24,9 +24,9 @@ namespace {
 // the largest MLP fit, whichever is larger (they do not overlap).
 std::size_t peak_memory_estimate(const PropositionSettings& settings, const Registry& registry, std::size_t n) {
   std::size_t peak = 3 * n * n * sizeof(double);
-  const Solver& mlp = registry.get("mlp");
   for (const auto& a : settings.architectures)
-    peak = std::max(peak, mlp.memory_estimate(n, Dtype::float64, a.params.with("rank", static_cast<std::int64_t>(settings.ranks.back()))));
+    peak = std::max(peak, settings.solver->memory_estimate({n, Dtype::float64, &registry},
+                                                           a.params.with(kRankParam, Rank::of(settings.ranks.back()))));
   return peak;
 }
 
@@ -56,7 +56,7 @@ int run_proposition_config(const ExperimentRequest& request) {
   const std::size_t fits = parsed.architectures.size() * parsed.ranks.size();
   if (request.options.check_only) {
     out << "config OK: proposition experiment " << name << ", " << parsed.architectures.size() << " architectures x "
-        << parsed.ranks.size() << " ranks = " << fits << " MLP fits; output " << out_dir << "\n";
+        << parsed.ranks.size() << " ranks = " << fits << " " + parsed.solver->name() + " fits; output " << out_dir << "\n";
     return 0;
   }
 
@@ -69,19 +69,19 @@ int run_proposition_config(const ExperimentRequest& request) {
       load_experiment_data(data, save_split ? (std::filesystem::path(out_dir) / "split").string() : "", log);
   const BinaryCsr& X = loaded.split.train;
   if (request.options.dry_run) {
-    const PropositionFitStore store(out_dir, matrix_digest(X));
+    const PropositionFitStore store(out_dir, matrix_digest(X), parsed.solver->name());
     std::size_t stored = 0;
     for (const auto& a : parsed.architectures)
       for (std::size_t k : parsed.ranks) {
         std::string why;
-        stored += store.load(a.id, k, a.params.with("rank", static_cast<std::int64_t>(k)), why) ? 1 : 0;
+        stored += store.load(a.id, k, a.params.with(kRankParam, Rank::of(k)), why) ? 1 : 0;
       }
     out << "proposition experiment " << name << ": " << X.n_rows() << " training users x " << X.n_cols() << " items, "
         << X.nnz() << " interactions\n"
         << "  bound: top " << parsed.ranks.back() << " eigenpairs of G = X^T X (" << X.n_cols() << " x " << X.n_cols()
         << ")\n"
         << "  fits: " << parsed.architectures.size() << " architectures x " << parsed.ranks.size() << " ranks = " << fits
-        << " MLP trainings (plus the closed-form linear AE per rank), " << stored << " of them stored in "
+        << " " + parsed.solver->name() + " trainings (plus the closed-form linear AE per rank), " << stored << " of them stored in "
         << out_dir << "/fits\n"
         << "  estimated peak memory: " << format_bytes(peak_memory_estimate(parsed, *request.registry, X.n_cols()))
         << " beyond the data\n"
@@ -89,9 +89,6 @@ int run_proposition_config(const ExperimentRequest& request) {
     return 0;
   }
 
-  std::filesystem::create_directories(out_dir);
-  const RunLock lock(out_dir);
-  remove_stale_temp_files((std::filesystem::path(out_dir) / "fits").string());
   PropositionSettings settings = parsed;
   settings.plot = settings.plot && request.options.plots;
   const nlohmann::json provenance = {{"config_path", request.location.config_path},
@@ -104,7 +101,7 @@ int run_proposition_config(const ExperimentRequest& request) {
   PropositionRunOptions options;
   options.retrain = request.options.force;
   options.max_new_fits = request.options.max_fits;
-  return run_proposition_experiment(settings, out_dir, X, out, color, log, provenance, options);
+  return run_proposition_experiment(settings, *request.registry, out_dir, X, out, color, log, provenance, options);
 }
 
 }  // namespace aelab

@@ -19,14 +19,17 @@ namespace aelab {
 constexpr const char* kPropositionFitFormat = "aelab-proposition-fit-1";
 
 struct StoredPropositionFit {
-  double se = 0;                                        // ||X - f(X)||_F^2 on the training matrix
-  nlohmann::json details = nlohmann::json::object();    // parameters, epochs, stop reason, seconds
+  double se = 0;  // ||X - f(X)||_F^2 on the training matrix
+  std::size_t epochs_run = 0;
+  std::string stopped;
+  double seconds = 0;
 };
 
 class PropositionFitStore {
  public:
-  PropositionFitStore(std::string out_dir, std::string matrix_digest)
-      : dir_(std::move(out_dir)), matrix_digest_(std::move(matrix_digest)) {}
+  // `solver`: the trained solver's name, part of every key.
+  PropositionFitStore(std::string out_dir, std::string matrix_digest, std::string solver)
+      : dir_(std::move(out_dir)), matrix_digest_(std::move(matrix_digest)), solver_(std::move(solver)) {}
 
   std::string path(const std::string& architecture, std::size_t k) const;
   std::string key(const ParamSet& params) const;
@@ -38,7 +41,7 @@ class PropositionFitStore {
             const StoredPropositionFit& fit) const;
 
  private:
-  std::string dir_, matrix_digest_;
+  std::string dir_, matrix_digest_, solver_;
 };
 
 }  // namespace aelab

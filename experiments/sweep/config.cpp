@@ -10,7 +10,6 @@
 #include "core/util/error.hpp"
 #include "core/util/file_reader.hpp"
 #include "core/util/sha256.hpp"
-#include "experiments/gap/gap_section.hpp"
 #include "experiments/common/json_reader.hpp"
 #include "experiments/sweep/point_store.hpp"
 
@@ -57,7 +56,7 @@ EvaluationConfig parse_evaluation(const nlohmann::json* value, nlohmann::json& r
 }
 
 SolverEntry parse_solver(const nlohmann::json& value, std::size_t index, const ExperimentConfig& config,
-                         const Registry& registry, nlohmann::json& resolved) {
+                         const Registry& registry, std::size_t points_before, nlohmann::json& resolved) {
   SolverEntry entry;
   entry.json_path = json_element_path("solvers", index);
   JsonObject o(value, entry.json_path, {"id", "solver", "fixed", "grid", "dtype"});
@@ -79,7 +78,6 @@ SolverEntry parse_solver(const nlohmann::json& value, std::size_t index, const E
     json_fail(path, "unknown parameter of solver '" + name + "' (known: " + (names.empty() ? "none" : join(names)) + ")");
   };
 
-  entry.fixed = nlohmann::json::object();
   if (const auto* fixed = o.find("fixed")) {
     if (!fixed->is_object()) json_fail(o.path_of("fixed"), "expected an object of parameter values, got " + json_show(*fixed));
     for (const auto& item : fixed->items()) {
@@ -94,31 +92,43 @@ SolverEntry parse_solver(const nlohmann::json& value, std::size_t index, const E
     for (const auto& item : grid->items()) {  // nlohmann objects iterate in sorted key order
       const std::string path = json_child_path(o.path_of("grid"), item.key());
       const ParamSpec& spec = find_spec(item.key(), path);
-      if (entry.fixed.contains(item.key()))
+      if (entry.fixed.count(item.key()))
         json_fail(path, "set both in \"fixed\" and in \"grid\"; keep one");
       entry.grid.push_back(parse_grid_axis(spec, item.value(), path));
       grid_given[item.key()] = item.value();
     }
   }
   // The config's seed is the default of every solver parameter named "seed".
-  if (config.seed && entry.solver->has_param("seed") && !entry.fixed.contains("seed") && !grid_given.contains("seed")) {
+  if (config.seed && entry.solver->has_param("seed") && !entry.fixed.count("seed") && !grid_given.contains("seed")) {
     const std::string path = json_child_path(o.path_of("fixed"), "seed");
     entry.fixed["seed"] = validate_param_value(find_spec("seed", path), *config.seed, "seed");
   }
 
+  const std::size_t size = grid_size(entry.grid);
+  if (size > kMaxGridPoints - std::min(points_before, kMaxGridPoints))
+    json_fail(o.path_of("grid"), "the grid has " + (size == std::numeric_limits<std::size_t>::max() ? std::string("too many")
+                                                                                                  : std::to_string(size)) +
+                                     " points, and the config may define at most " + std::to_string(kMaxGridPoints) +
+                                     " in all (" + std::to_string(points_before) +
+                                     " in the entries before this one); split the sweep into several configs");
   entry.points = expand_grid(*entry.solver, entry.fixed, entry.grid, o.path_of("fixed"));
   std::map<std::string, std::size_t> stems;
   for (std::size_t i = 0; i < entry.points.size(); ++i) {
     const std::string stem = point_file_stem(entry.points[i]);
     if (auto it = stems.find(stem); it != stems.end())
-      json_fail(o.path_of("grid"), "two grid points print the same (" + entry.points[i].str() +
-                                       "); values closer than 15 significant digits cannot be told apart");
+      json_fail(o.path_of("grid"), "two grid points have the same file name (" + entry.points[i].str() + ")");
     stems[stem] = i;
   }
+  nlohmann::json fixed_resolved = nlohmann::json::object();
+  for (const auto& [key, v] : entry.fixed) fixed_resolved[key] = param_value_json(v);
   nlohmann::json grid_resolved = nlohmann::json::object();
-  for (const auto& axis : entry.grid) grid_resolved[axis.name] = axis.values;
-  resolved = {{"id", entry.id},          {"solver", name},        {"dtype", dtype_name(entry.dtype)},
-              {"fixed", entry.fixed},    {"grid", grid_resolved}, {"grid_given", grid_given},
+  for (const auto& axis : entry.grid) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const auto& v : axis.values) values.push_back(param_value_json(v));
+    grid_resolved[axis.name] = std::move(values);
+  }
+  resolved = {{"id", entry.id},            {"solver", name},        {"dtype", dtype_name(entry.dtype)},
+              {"fixed", fixed_resolved},   {"grid", grid_resolved}, {"grid_given", grid_given},
               {"points", entry.points.size()}};
   return entry;
 }
@@ -137,17 +147,26 @@ const std::vector<std::string>& plot_kinds() {
   return kinds;
 }
 
+void ExperimentConfig::extend_resolved(const std::string& key, nlohmann::json section) {
+  resolved[key] = std::move(section);
+  hash = sha256_hex(resolved.dump());
+}
+
 std::size_t ExperimentConfig::n_points() const {
   std::size_t n = 0;
   for (const auto& s : solvers) n += s.points.size();
   return n;
 }
 
-ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where, const Registry& registry) {
-  JsonObject o(root, "",
-               {"schema_version", "name", "description", "experiment", "seed", "dtype", "threads", "data", "evaluation",
-                "selection", "execution", "solvers", "output", "approximation_gap"});
+ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where, const Registry& registry,
+                                         const std::vector<std::string>& sections) {
+  std::vector<std::string> keys = {"schema_version", "name",      "description", "experiment", "seed",
+                                   "dtype",          "threads",   "data",        "evaluation", "selection",
+                                   "execution",      "solvers",   "output"};
+  keys.insert(keys.end(), sections.begin(), sections.end());
+  JsonObject o(root, "", keys);
   ExperimentConfig config;
+  config.registry = &registry;
   config.config_path = where.config_path;
   nlohmann::json resolved = nlohmann::json::object();
 
@@ -178,7 +197,7 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
   nlohmann::json solvers_resolved = nlohmann::json::array();
   for (std::size_t i = 0; i < solvers.size(); ++i) {
     nlohmann::json entry_resolved;
-    SolverEntry entry = parse_solver(solvers[i], i, config, registry, entry_resolved);
+    SolverEntry entry = parse_solver(solvers[i], i, config, registry, config.n_points(), entry_resolved);
     for (const auto& earlier : config.solvers)
       if (earlier.id == entry.id)
         json_fail(json_child_path(entry.json_path, "id"),
@@ -210,7 +229,7 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
   } else {
     // Default: one selection per rank, when some solver has a rank; otherwise one per solver.
     bool any_rank = false;
-    for (const auto& entry : config.solvers) any_rank = any_rank || entry.solver->has_param("rank");
+    for (const auto& entry : config.solvers) any_rank = any_rank || entry.solver->has_param(kRankParam);
     if (!any_rank) config.selection.per.clear();
   }
   const auto names = config.evaluation.metric_names();
@@ -243,12 +262,6 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
         config.output.plots.push_back((*plots)[i]);
       }
     }
-  }
-
-  if (const auto* gap = o.find("approximation_gap")) {
-    nlohmann::json gap_resolved;
-    config.approximation_gap = parse_gap_config(*gap, "approximation_gap", config, registry, gap_resolved);
-    resolved["approximation_gap"] = std::move(gap_resolved);
   }
 
   resolved["schema_version"] = kConfigSchemaVersion;

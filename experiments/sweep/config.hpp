@@ -13,6 +13,7 @@
 #include "core/eval/metrics.hpp"
 #include "core/linalg/dtype.hpp"
 #include "core/solver/registry.hpp"
+#include "core/solver/standard_params.hpp"
 #include "experiments/common/config_sections.hpp"
 #include "experiments/sweep/grid.hpp"
 
@@ -28,7 +29,7 @@ struct EvaluationConfig {
 struct SelectionConfig {
   std::string on = "validation";
   std::string metric = "ndcg@100";
-  std::vector<std::string> per = {"rank"};
+  std::vector<std::string> per = {kRankParam};
 };
 
 struct ExecutionConfig {
@@ -47,29 +48,16 @@ struct OutputConfig {
 };
 
 // "metric_vs_rank" (Figure 1), "time_vs_rank" (Table 1), "selected_params_vs_rank",
-// "approximation_gap" (drawn from approximation_gap.json when the config has that section).
+// "approximation_gap" (drawn from approximation_gap.json when the config has that section,
+// experiments/gap/gap_config.hpp).
 const std::vector<std::string>& plot_kinds();
-
-// The optional "approximation_gap" section of a sweep config (docs/CONFIG.md, experiments/gap_experiment.hpp):
-// after the sweep, the approximation-gap report (experiments/approximation_gap.hpp) at each rank.
-struct GapConfig {
-  std::vector<Rank> ranks;          // ascending; with selected_from, empty means every finite rank of that entry
-  std::optional<double> lambda, p;  // one fixed (lambda, p) for every rank, or
-  std::string selected_from;        // a solver entry id: at each rank, the (lambda, p) selected for it on validation
-  std::string on = "test";          // held-out users of the metrics
-  std::string metric;               // the metric of the tables and plots (default: selection.metric)
-  std::vector<std::string> solvers; // compared with exact
-  nlohmann::json common = nlohmann::json::object();         // parameters for every solver having them
-  nlohmann::json solver_params = nlohmann::json::object();  // {"solver": {parameters}}
-  Dtype dtype = Dtype::float64;
-};
 
 struct SolverEntry {
   std::string id;                  // unique; names the folder points/<id>/
   const Solver* solver = nullptr;
   std::string json_path;           // "solvers[2]", for messages
   Dtype dtype = Dtype::float64;
-  nlohmann::json fixed;            // canonical values
+  FixedParams fixed;               // validated
   std::vector<GridAxis> grid;      // sorted by name
   std::vector<ParamSet> points;    // expanded, grid order
 };
@@ -86,17 +74,25 @@ struct ExperimentConfig {
   ExecutionConfig execution;
   std::vector<SolverEntry> solvers;
   OutputConfig output;
-  std::optional<GapConfig> approximation_gap;
 
+  const Registry* registry = nullptr;  // the registry the solvers were found in
   std::string config_path;  // absolute, "" when parsed from memory
   nlohmann::json resolved;  // the config with every default filled in and paths absolute (manifest)
   std::string hash;         // sha256 of resolved.dump()
 
   std::size_t n_points() const;
+  // Adds a section parsed by another reader (e.g. the approximation gap's) to `resolved` and
+  // recomputes `hash`.
+  void extend_resolved(const std::string& key, nlohmann::json section);
 };
 
-// Validates a parsed config of experiment type "sweep".
+// Points one config may define in all (docs/CONFIG.md): a larger grid is refused before it is
+// expanded, since expanding it would only exhaust memory.
+constexpr std::size_t kMaxGridPoints = 100000;
+
+// Validates a parsed config of experiment type "sweep". `sections` names further top-level keys that
+// another reader validates (e.g. "approximation_gap"); any other unknown key is an error.
 ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where,
-                                         const Registry& registry);
+                                         const Registry& registry, const std::vector<std::string>& sections = {});
 
 }  // namespace aelab

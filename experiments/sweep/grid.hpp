@@ -5,6 +5,7 @@
 //
 // Order ("grid order"): axes sorted by parameter name, the last name varying fastest, each axis in the
 // order its values were written (logspace ascending from a to b). Selection ties are broken by it.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,11 @@ namespace aelab {
 
 struct GridAxis {
   std::string name;
-  std::vector<nlohmann::json> values;  // canonical (validate_param_value), in grid order
+  std::vector<ParamValue> values;  // validated, in grid order
 };
+
+// Fixed values of an entry: parameter name -> validated value.
+using FixedParams = std::map<std::string, ParamValue>;
 
 // 10^(a + i (b - a) / (count - 1)) for i = 0..count-1 (base 10, both ends included, like
 // numpy.logspace), each rounded to 15 significant digits so that 10^2 is exactly 100 and the value
@@ -33,7 +37,10 @@ GridAxis parse_grid_axis(const ParamSpec& spec, const nlohmann::json& value, con
 
 // Every point of the grid, in grid order: `fixed` (canonical values) merged with one value per axis,
 // defaults filled in by the solver's specification. No axes: the single point `fixed`.
-std::vector<ParamSet> expand_grid(const Solver& solver, const nlohmann::json& fixed, const std::vector<GridAxis>& axes,
+std::vector<ParamSet> expand_grid(const Solver& solver, const FixedParams& fixed, const std::vector<GridAxis>& axes,
                                   const std::string& path);
+
+// The number of points expand_grid would make (the product of the axis sizes), saturating at SIZE_MAX.
+std::size_t grid_size(const std::vector<GridAxis>& axes);
 
 }  // namespace aelab

@@ -6,21 +6,15 @@
 #include <set>
 #include <tuple>
 
+#include "core/solver/standard_params.hpp"
 #include "core/util/memory.hpp"
-#include "experiments/sweep/results.hpp"
 
 namespace aelab {
 
 namespace {
 
 bool rank_sweeps(const SolverEntry& entry, const ExecutionConfig& execution) {
-  return entry.solver->has_param("rank") && execution.rank_fits == ExecutionConfig::RankFits::shared;
-}
-
-nlohmann::json without(const ParamSet& params, const std::string& name) {
-  nlohmann::json values = params.values();
-  values.erase(name);
-  return values;
+  return entry.solver->has_param(kRankParam) && execution.rank_fits == ExecutionConfig::RankFits::shared;
 }
 
 std::size_t csr_bytes(const BinaryCsr& m) { return (m.n_rows() + 1) * 8 + m.nnz() * 4; }
@@ -35,13 +29,13 @@ std::size_t data_bytes(const SplitData& split) {
 }  // namespace
 
 std::string fit_mode(const SolverEntry& entry, const ExecutionConfig& execution) {
-  if (!entry.solver->has_param("rank")) return "single";
+  if (!entry.solver->has_param(kRankParam)) return "single";
   return execution.rank_fits == ExecutionConfig::RankFits::shared ? "shared_sweep" : "independent";
 }
 
-// Units in the order they run: grouped by precision, then by (lambda, p) so that every fit needing
-// the inverse of G + Lambda for one (lambda, p) runs back to back and shares it; solvers without
-// lambda first. Within a key, config order then grid order (stable sort).
+// Units in the order they run: grouped by precision, then by the shared inverse, so that every fit
+// needing the inverse of G + Lambda for one regulariser runs back to back and shares it; solvers
+// without one first. Within a key, config order then grid order (stable sort).
 std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vector<std::vector<bool>>& todo) {
   std::vector<FitUnit> units;
   for (std::size_t s = 0; s < config.solvers.size(); ++s) {
@@ -53,7 +47,7 @@ std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vecto
       const ParamSet& params = entry.points[i];
       std::size_t u = units.size();
       if (sweep) {
-        const std::string group = without(params, "rank").dump();
+        const std::string group = params.without(kRankParam).to_json().dump();
         auto it = unit_of_group.find(group);
         if (it != unit_of_group.end()) u = it->second;
         else unit_of_group[group] = u;
@@ -63,11 +57,7 @@ std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vecto
         unit.solver = s;
         unit.sweep = sweep;
         unit.dtype = entry.dtype;
-        if (params.has("lambda") && params.values().at("lambda").is_number()) {
-          unit.has_lambda = true;
-          unit.lambda = params.values().at("lambda").get<double>();
-          unit.p = params.has("p") && params.values().at("p").is_number() ? params.values().at("p").get<double>() : 0.0;
-        }
+        unit.inverse = entry.solver->shared_inverse(params);
         units.push_back(unit);
       }
       units[u].points.push_back(i);
@@ -77,13 +67,12 @@ std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vecto
     if (unit.sweep)
       std::stable_sort(unit.points.begin(), unit.points.end(), [&](std::size_t a, std::size_t b) {
         const auto& points = config.solvers[unit.solver].points;
-        return points[a].rank("rank") < points[b].rank("rank");
+        return points[a].rank(kRankParam) < points[b].rank(kRankParam);
       });
   std::stable_sort(units.begin(), units.end(), [](const FitUnit& a, const FitUnit& b) {
     if (a.dtype != b.dtype) return a.dtype < b.dtype;
-    if (a.has_lambda != b.has_lambda) return !a.has_lambda;
-    if (a.lambda != b.lambda) return a.lambda < b.lambda;
-    return a.p < b.p;
+    if (a.inverse.has_value() != b.inverse.has_value()) return !a.inverse;
+    return a.inverse && *a.inverse < *b.inverse;
   });
   return units;
 }
@@ -96,26 +85,30 @@ std::string describe(const ParamSet& params) {
 std::string unit_description(const SolverEntry& entry, const FitUnit& unit) {
   if (!unit.sweep) return entry.id + " " + describe(entry.points[unit.points.front()]);
   std::string ranks;
-  for (std::size_t i : unit.points) ranks += (ranks.empty() ? "" : ",") + entry.points[i].rank("rank").str();
-  const ParamSet rest(without(entry.points[unit.points.front()], "rank"));
-  const std::string params = rest.str();
+  for (std::size_t i : unit.points) ranks += (ranks.empty() ? "" : ",") + entry.points[i].rank(kRankParam).str();
+  const std::string params = entry.points[unit.points.front()].without(kRankParam).str();
   return entry.id + " " + params + (params.empty() ? "" : " ") + "ranks " + ranks;
 }
 
 std::string bar_description(const SolverEntry& entry, const FitUnit& unit) {
   const ParamSet& first = entry.points[unit.points.front()];
   std::string text = entry.id;
-  for (const char* name : {"lambda", "p"})
-    if (first.has(name)) text += std::string(" ") + name + "=" + format_param(first.values().at(name));
-  if (first.has("rank")) {
+  if (unit.inverse) text += " " + unit.inverse->str();
+  if (first.has(kRankParam)) {
     text += unit.points.size() > 1 ? " ranks " : " rank ";
     for (std::size_t j = 0; j < unit.points.size(); ++j)
-      text += (j ? "," : "") + entry.points[unit.points[j]].rank("rank").str();
+      text += (j ? "," : "") + entry.points[unit.points[j]].rank(kRankParam).str();
   }
   return text;
 }
 
-nlohmann::json estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units) {
+nlohmann::json MemoryPlan::to_json() const {
+  return {{"data_bytes", data_bytes},     {"gram_copy_bytes", gram_copy_bytes}, {"largest_fit_bytes", largest_fit_bytes},
+          {"largest_fit", largest_fit},   {"scoring_bytes", scoring_bytes},     {"total_bytes", total_bytes},
+          {"available_bytes", available_bytes}};
+}
+
+MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units) {
   const std::size_t n = split.n_items();
   const std::size_t available = available_memory_bytes();
   const std::size_t split_bytes = data_bytes(split);
@@ -131,7 +124,7 @@ nlohmann::json estimate_peak_memory(const ExperimentConfig& config, const SplitD
     // (a full-rank model skips the eigendecomposition): take the largest estimate of its points.
     for (std::size_t i : unit.points) {
       const ParamSet& params = entry.points[i];
-      const std::size_t bytes = entry.solver->memory_estimate(n, unit.dtype, params);
+      const std::size_t bytes = entry.solver->memory_estimate({n, unit.dtype, config.registry}, params);
       if (bytes > largest) {
         largest = bytes;
         largest_what = entry.id + " " + params.str();
@@ -146,14 +139,19 @@ nlohmann::json estimate_peak_memory(const ExperimentConfig& config, const SplitD
   std::size_t batch = config.evaluation.batch_users;
   if (batch == 0) batch = std::max<std::size_t>(1, (std::size_t(256) << 20) / std::max<std::size_t>(1, n * 8));
   const std::size_t scoring = std::min(batch, std::max<std::size_t>(users, 1)) * n * 8;
-  const std::size_t total = split_bytes + gram_bytes + largest + scoring;
-  return {{"data_bytes", split_bytes},       {"gram_copy_bytes", gram_bytes},  {"largest_fit_bytes", largest},
-          {"largest_fit", largest_what},     {"scoring_bytes", scoring},       {"total_bytes", total},
-          {"available_bytes", available}};
+  MemoryPlan plan;
+  plan.data_bytes = split_bytes;
+  plan.gram_copy_bytes = gram_bytes;
+  plan.largest_fit_bytes = largest;
+  plan.largest_fit = largest_what;
+  plan.scoring_bytes = scoring;
+  plan.total_bytes = split_bytes + gram_bytes + largest + scoring;
+  plan.available_bytes = available;
+  return plan;
 }
 
 void print_plan(std::ostream& out, const ExperimentConfig& config, const ExperimentData& data,
-                const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const nlohmann::json& memory) {
+                const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const MemoryPlan& memory) {
   out << "experiment " << config.name << ": " << config.solvers.size() << " solver entries, " << config.n_points()
       << " grid points\n";
   out << "data: " << data.split.train.n_rows() << " training users, " << data.split.n_items() << " items, "
@@ -167,10 +165,14 @@ void print_plan(std::ostream& out, const ExperimentConfig& config, const Experim
     to_fit += missing;
     out << "\n" << entry.id << " (" << entry.solver->name() << ", " << dtype_name(entry.dtype) << "): "
         << entry.points.size() << " points, " << missing << " to fit\n";
-    if (!entry.fixed.empty()) out << "  fixed: " << ParamSet(entry.fixed).str() << "\n";
+    if (!entry.fixed.empty()) {
+      std::string fixed;
+      for (const auto& [name, value] : entry.fixed) fixed += (fixed.empty() ? "" : ",") + name + "=" + param_value_text(value);
+      out << "  fixed: " << fixed << "\n";
+    }
     for (const auto& axis : entry.grid) {
       out << "  grid " << axis.name << ":";
-      for (const auto& v : axis.values) out << " " << format_param(v);
+      for (const auto& v : axis.values) out << " " << param_value_text(v);
       out << "\n";
     }
     for (std::size_t i = 0; i < entry.points.size(); ++i)
@@ -179,21 +181,20 @@ void print_plan(std::ostream& out, const ExperimentConfig& config, const Experim
   std::set<std::tuple<int, double, double>> inverses;
   std::size_t sweeps = 0;
   for (const auto& u : units) {
-    if (u.has_lambda) inverses.insert({int(u.dtype), u.lambda, u.p});
+    if (u.inverse) inverses.insert({int(u.dtype), u.inverse->lambda, u.inverse->p});
     sweeps += u.sweep;
   }
   out << "\nfits: " << to_fit << " of " << config.n_points() << " points in " << units.size() << " solver calls ("
       << sweeps << " rank sweeps"
       << (config.execution.rank_fits == ExecutionConfig::RankFits::independent ? ", ranks fitted independently" : "")
       << "); at most " << inverses.size() << " distinct (dtype, lambda, p) inverses\n";
-  out << "estimated peak memory: " << format_bytes(memory.at("total_bytes").get<std::size_t>()) << " (data "
-      << format_bytes(memory.at("data_bytes").get<std::size_t>()) << ", Gram copy "
-      << format_bytes(memory.at("gram_copy_bytes").get<std::size_t>()) << ", largest fit "
-      << format_bytes(memory.at("largest_fit_bytes").get<std::size_t>()) << " [" << memory.at("largest_fit").get<std::string>()
-      << "], scoring " << format_bytes(memory.at("scoring_bytes").get<std::size_t>()) << "); available now "
-      << format_bytes(memory.at("available_bytes").get<std::size_t>()) << "\n";
-  if (memory.at("total_bytes").get<std::size_t>() > memory.at("available_bytes").get<std::size_t>())
-    out << "warning: the estimate exceeds the memory available now; consider dtype float32 or fewer/larger-rank-free points\n";
+  out << "estimated peak memory: " << format_bytes(memory.total_bytes) << " (data " << format_bytes(memory.data_bytes)
+      << ", Gram copy " << format_bytes(memory.gram_copy_bytes) << ", largest fit " << format_bytes(memory.largest_fit_bytes)
+      << " [" << memory.largest_fit << "], scoring " << format_bytes(memory.scoring_bytes) << "); available now "
+      << format_bytes(memory.available_bytes) << "\n";
+  if (!memory.fits())
+    out << "warning: the estimate exceeds the memory available now; a run refuses to start unless "
+           "execution.force_memory is set (consider dtype float32, or fewer or smaller ranks)\n";
   out << "output: " << config.output.dir << "\n";
 }
 

@@ -1,17 +1,19 @@
 #pragma once
 // The execution plan of a sweep: which solver calls run, in which order, and what they may cost.
 // A FitUnit is one call into a solver: a rank sweep (Solver::fit_ranks over the ranks of one entry
-// and one assignment of its other parameters) or a single fit. Units run grouped by dtype and then
-// by (lambda, p), so every fit that needs the inverse of G + Lambda for one (lambda, p) runs while
-// the LinalgCache holds it; solvers without lambda run first.
+// and one assignment of its other parameters) or a single fit. Units run grouped by dtype and then by
+// the shared inverse they read (Solver::shared_inverse), so every fit that needs (G + Lambda)^{-1}
+// for one regulariser runs while the LinalgCache holds it; solvers without one run first.
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "experiments/sweep/config.hpp"
+#include "core/linalg/regularizer.hpp"
 #include "experiments/common/data_source.hpp"
+#include "experiments/sweep/config.hpp"
 
 namespace aelab {
 
@@ -20,8 +22,7 @@ struct FitUnit {
   std::vector<std::size_t> points;  // indices into the entry's points; ascending rank for sweeps
   bool sweep = false;
   Dtype dtype = Dtype::float64;
-  bool has_lambda = false;
-  double lambda = 0, p = 0;
+  std::optional<Regularizer> inverse;  // the shared inverse its fits read, if any
 };
 
 // "single" (no rank parameter), "shared_sweep" or "independent": how an entry's points are fitted.
@@ -30,21 +31,26 @@ std::string fit_mode(const SolverEntry& entry, const ExecutionConfig& execution)
 // The units for the points with todo[s][i] set, in execution order.
 std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vector<std::vector<bool>>& todo);
 
-// Peak memory of running `units`: data + the Gram copy LinalgCache keeps + the largest
-// Solver::memory_estimate of any point + one scoring batch; with what is available now.
-// {"data_bytes", "gram_copy_bytes", "largest_fit_bytes", "largest_fit", "scoring_bytes", "total_bytes",
-//  "available_bytes"}.
-nlohmann::json estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units);
+// Peak memory of running a plan: data + the Gram copy LinalgCache keeps + the largest
+// Solver::memory_estimate of any point + one scoring batch, and what is available now.
+struct MemoryPlan {
+  std::size_t data_bytes = 0, gram_copy_bytes = 0, largest_fit_bytes = 0, scoring_bytes = 0, total_bytes = 0;
+  std::string largest_fit = "none";  // "<entry id> <parameters>"
+  std::size_t available_bytes = 0;
+  bool fits() const { return total_bytes <= available_bytes; }
+  nlohmann::json to_json() const;
+};
+MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units);
 
 // Parameters as text, "(no parameters)" when there are none.
 std::string describe(const ParamSet& params);
 // A unit for logs ("admm epochs=10,... ranks 10,20,full") and, shorter, for the progress bar
-// ("admm lambda=300 p=0.33 ranks 10,20,full").
+// ("admm lambda=300,p=0.33 ranks 10,20,full").
 std::string unit_description(const SolverEntry& entry, const FitUnit& unit);
 std::string bar_description(const SolverEntry& entry, const FitUnit& unit);
 
 // What `aelab run --dry-run` prints.
 void print_plan(std::ostream& out, const ExperimentConfig& config, const ExperimentData& data,
-                const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const nlohmann::json& memory);
+                const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const MemoryPlan& memory);
 
 }  // namespace aelab

@@ -19,6 +19,7 @@
 #include "core/util/file_writer.hpp"
 #include "experiments/common/gnuplot.hpp"
 #include "experiments/common/json_reader.hpp"
+#include "core/util/number_text.hpp"
 #include "experiments/sweep/results.hpp"
 
 namespace aelab {
@@ -60,33 +61,33 @@ struct Series {
   bool horizontal = false;    // a solver without rank: one value across the axis
 };
 
-// One colour per solver entry, the same in every plot of a folder: the seed paper's Figure 1 colours
-// (black ADMM, red Algorithm 1, green zero-diagonal, blue unconstrained) for the entry whose id is that
-// solver's name, or else for the only entry of that solver; other entries take the next colour of a
-// palette without black, red, green and blue.
+// One colour per solver entry, the same in every plot of a folder: the colour its solver declares
+// (selection.json's "plot_color": the seed paper's Figure 1 colours for ADMM, Algorithm 1, the
+// zero-diagonal ALS and the unconstrained model) for the entry whose id is that solver's name, or else
+// for the only entry of that solver; other entries take the next colour of a palette without black,
+// red, green and blue.
 std::map<std::string, std::string> entry_colors(const nlohmann::json& selection) {
-  static const std::map<std::string, std::string> figure1 = {
-      {"admm", "#000000"}, {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
   static const std::vector<std::string> palette = {"#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                                                    "#7f7f7f", "#bcbd22", "#17becf", "#f0b400"};
   std::map<std::string, std::string> colors;
   std::set<std::string> taken;
   const auto& solvers = selection.at("solvers");
+  const auto declared = [](const nlohmann::json& s) { return s.value("plot_color", std::string()); };
   for (const auto& s : solvers) {
     const std::string id = s.at("solver_id").get<std::string>();
-    if (figure1.count(id)) {
-      colors[id] = figure1.at(id);
-      taken.insert(figure1.at(id));
+    if (!declared(s).empty() && id == s.at("solver").get<std::string>() && !taken.count(declared(s))) {
+      colors[id] = declared(s);
+      taken.insert(declared(s));
     }
   }
   for (const auto& s : solvers) {
     const std::string id = s.at("solver_id").get<std::string>(), solver = s.at("solver").get<std::string>();
-    if (colors.count(id) || !figure1.count(solver) || taken.count(figure1.at(solver))) continue;
+    if (colors.count(id) || declared(s).empty() || taken.count(declared(s))) continue;
     std::size_t entries = 0;
     for (const auto& other : solvers) entries += other.at("solver").get<std::string>() == solver;
     if (entries == 1) {
-      colors[id] = figure1.at(solver);
-      taken.insert(figure1.at(solver));
+      colors[id] = declared(s);
+      taken.insert(declared(s));
     }
   }
   std::size_t next = 0;
@@ -164,18 +165,18 @@ struct PlotSpec {
 std::string xtics(const RankAxis& axis) {
   std::string tics;
   for (std::uint64_t k : axis.finite) tics += (tics.empty() ? "" : ", ") + gnuplot_quote(std::to_string(k)) + " " + std::to_string(k);
-  if (axis.has_full) tics += (tics.empty() ? "" : ", ") + gnuplot_quote("full") + " " + format_double(axis.full_x);
+  if (axis.has_full) tics += (tics.empty() ? "" : ", ") + gnuplot_quote("full") + " " + round_trip_text(axis.full_x);
   return tics;
 }
 
 // Writes NAME.dat and NAME.gp; returns the script's file name.
 std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis& axis, const std::vector<Series>& series) {
-  std::string data = "# " + spec.title + "\n# x (rank position; \"full\" at " + format_double(axis.full_x) +
+  std::string data = "# " + spec.title + "\n# x (rank position; \"full\" at " + round_trip_text(axis.full_x) +
                      ")  y  se    one block per solver, in the order of the plot command\n";
   for (std::size_t s = 0; s < series.size(); ++s) {
     data += "# " + series[s].title + "\n";
     for (const auto& p : series[s].points)
-      data += format_double(p.x) + " " + format_double(p.y) + " " + format_double(p.se) + "\n";
+      data += round_trip_text(p.x) + " " + round_trip_text(p.y) + " " + round_trip_text(p.se) + "\n";
     data += "\n\n";
   }
   write_file_atomically((dir / (spec.name + ".dat")).string(), data);
@@ -184,20 +185,20 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
   gp << "# aelab plot: " << spec.title << "\n"
      << gnuplot_output_defaults(spec.name)
      << "# Restyle freely and rerun in this folder:  gnuplot " << spec.name << ".gp\n"
-     << "# Data: " << spec.name << ".dat (x = rank; \"full\" is placed at x = " << format_double(axis.full_x)
+     << "# Data: " << spec.name << ".dat (x = rank; \"full\" is placed at x = " << round_trip_text(axis.full_x)
      << ", right of the largest finite rank)\n"
      << "set title " << gnuplot_quote(spec.title) << "\n"
      << "set xlabel \"rank k\"\n"
      << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
      << "set logscale x\n"
-     << "set xrange [" << format_double(axis.low()) << ":" << format_double(axis.high()) << "]\n"
+     << "set xrange [" << round_trip_text(axis.low()) << ":" << round_trip_text(axis.high()) << "]\n"
      << "set xtics (" << xtics(axis) << ")\n";
   if (axis.finite.size() + axis.has_full > 8) gp << "set xtics rotate by -45\n";
   if (spec.log_y) gp << "set logscale y\nset format y \"%g\"\n";
   if (axis.has_full && !axis.finite.empty()) {
     // A dotted rule separates the finite ranks from "full", which is not at its true position n.
     const double separator = std::sqrt(double(*axis.finite.rbegin()) * axis.full_x);
-    gp << "set arrow from " << format_double(separator) << ", graph 0 to " << format_double(separator)
+    gp << "set arrow from " << round_trip_text(separator) << ", graph 0 to " << round_trip_text(separator)
        << ", graph 1 nohead dashtype 3 linecolor rgb \"#999999\"\n";
   }
   gp << "set grid\nset key outside right top\nset pointsize 1\n";
@@ -212,7 +213,7 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
     const std::string source = gnuplot_quote(spec.name + ".dat") + " index " + std::to_string(s);
     if (s) plot += ", \\\n     ";
     const double offset = double(position) - 0.5 * double(ranked - 1);
-    const std::string x = "($1*10**(dodge*(" + format_double(offset) + ")))";
+    const std::string x = "($1*10**(dodge*(" + round_trip_text(offset) + ")))";
     const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gnuplot_quote(series[s].color)) +
                               " title " + gnuplot_quote(series[s].title);
     if (series[s].horizontal) {
@@ -248,26 +249,26 @@ void add_gap_plots(const fs::path& dir, const fs::path& plots, const std::string
   if (points.empty()) return;
   RankAxis axis;
   std::vector<std::string> labels, not_converged;
+  std::map<std::string, std::string> colors;  // label -> the colour its row declares
+  const std::string reference = points.front().at("reference").at("solver");
   for (const auto& report : points) {
     const auto& rank = report.at("point").at("rank");
     if (rank.is_string()) axis.has_full = true;
     else axis.finite.insert(rank.get<std::uint64_t>());
-    if (!report.at("exact").value("converged", false))
+    if (!report.at("reference").value("converged", false))
       not_converged.push_back(rank.is_string() ? rank.get<std::string>() : rank.dump());
     for (const auto& row : report.at("rows")) {
       const std::string label = row.at("label");
       if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+      if (row.contains("plot_color")) colors[label] = row.at("plot_color").get<std::string>();
     }
   }
   axis.full_x = axis.finite.empty() ? 1.0 : 2.0 * double(*axis.finite.rbegin());
-  static const std::map<std::string, std::string> colors = {
-      {"exact", "#7f7f7f"},         {"admm_last", "#000000"},    {"admm_best", "#8c564b"},
-      {"closed_form_approx", "#d62728"}, {"zero_diagonal", "#2ca02c"}, {"unconstrained", "#1f77b4"}};
   const std::string metric = points.front().at("metric");
   const std::string on = points.front().at("on");
   std::string caveat;
   if (!not_converged.empty()) {
-    caveat = "; exact NOT converged at rank";
+    caveat = "; " + reference + " NOT converged at rank";
     for (const auto& r : not_converged) caveat += " " + r;
   }
   std::vector<Series> gaps, differences;
@@ -282,9 +283,9 @@ void add_gap_plots(const fs::path& dir, const fs::path& plots, const std::string
         if (row.at("label") != label) continue;
         const double x = axis.position(report.at("point").at("rank"));
         const auto& value = row.at("relative_gap");
-        if (label != "exact" && value.is_number()) {
+        if (label != reference && value.is_number()) {
           if (value.get<double>() > 0) g.points.push_back(Point{x, value.get<double>(), 0});
-          else omitted += " " + label + " at rank " + report.at("point").at("rank").dump() + ": " + format_double(value.get<double>()) + ";";
+          else omitted += " " + label + " at rank " + report.at("point").at("rank").dump() + ": " + round_trip_text(value.get<double>()) + ";";
         }
         const auto& diff = row.at("metric_difference").at(metric);
         if (diff.is_number()) d.points.push_back(Point{x, diff.get<double>(), 0});
@@ -298,15 +299,15 @@ void add_gap_plots(const fs::path& dir, const fs::path& plots, const std::string
   const std::string at = gap.value("at", "");
   if (!gaps.empty()) {
     PlotSpec spec{"approximation_gap_vs_rank",
-                  name + ": relative Eq. 7 gap to exact vs rank (" + at + caveat + ")" +
+                  name + ": relative Eq. 7 gap to " + reference + " vs rank (" + at + caveat + ")" +
                       (omitted.empty() ? "" : "; gaps <= 0 not drawn:" + omitted),
-                  "(L - L_exact) / L_exact", false, true};
+                  "(L - L_" + reference + ") / L_" + reference, false, true};
     scripts.push_back(write_plot(plots, spec, axis, gaps));
   }
   if (!differences.empty()) {
     PlotSpec spec{"approximation_gap_" + file_part(metric) + "_difference_vs_rank",
-                  name + ": " + on + " " + pretty_metric(metric) + " minus exact's vs rank (" + at + caveat + ")",
-                  pretty_metric(metric) + " - exact", false, false};
+                  name + ": " + on + " " + pretty_metric(metric) + " minus " + reference + "'s vs rank (" + at + caveat + ")",
+                  pretty_metric(metric) + " - " + reference, false, false};
     scripts.push_back(write_plot(plots, spec, axis, differences));
   }
 }

@@ -34,25 +34,42 @@ PartResult PartResult::from_json(const nlohmann::json& j) {
   return r;
 }
 
+nlohmann::json PointTimings::to_json() const {
+  return {{"fit_seconds", fit_seconds},       {"cumulative_fit_seconds", cumulative_fit_seconds},
+          {"sweep_position", sweep_position}, {"sweep_size", sweep_size},
+          {"validation_seconds", validation_seconds}, {"test_seconds", test_seconds}};
+}
+
+PointTimings PointTimings::from_json(const nlohmann::json& j) {
+  PointTimings t;
+  t.fit_seconds = j.at("fit_seconds").get<double>();
+  t.cumulative_fit_seconds = j.at("cumulative_fit_seconds").get<double>();
+  t.sweep_position = j.at("sweep_position").get<std::size_t>();
+  t.sweep_size = j.at("sweep_size").get<std::size_t>();
+  t.validation_seconds = j.at("validation_seconds").get<double>();
+  t.test_seconds = j.at("test_seconds").get<double>();
+  return t;
+}
+
 nlohmann::json PointRecord::to_json() const {
   return {{"format", kPointFormat},
           {"key", key},
           {"solver_id", solver_id},
           {"solver", solver},
-          {"params", params.values()},
+          {"params", params.to_json()},
           {"dtype", dtype_name(dtype)},
           {"fit_mode", fit_mode},
           {"validation", validation.to_json()},
           {"test", test.to_json()},
-          {"objective", objective},
-          {"diagnostics", diagnostics},
-          {"timings", timings},
+          {"objective", objective ? nlohmann::json(*objective) : nlohmann::json(nullptr)},
+          {"report", report ? report->to_json() : nlohmann::json(nullptr)},
+          {"timings", timings.to_json()},
           {"peak_rss_bytes", peak_rss_bytes},
           {"finished_at", finished_at},
           {"test_per_user", {{"sha256", users_sha256}}}};
 }
 
-PointRecord PointRecord::from_json(const nlohmann::json& j) {
+PointRecord PointRecord::from_json(const nlohmann::json& j, ParamSet params) {
   try {
     if (j.at("format").get<std::string>() != kPointFormat)
       throw Error("unsupported format \"" + j.at("format").get<std::string>() + "\" (expected " + kPointFormat + ")");
@@ -60,14 +77,13 @@ PointRecord PointRecord::from_json(const nlohmann::json& j) {
     r.key = j.at("key").get<std::string>();
     r.solver_id = j.at("solver_id").get<std::string>();
     r.solver = j.at("solver").get<std::string>();
-    r.params = ParamSet(j.at("params"));
+    r.params = std::move(params);
     r.dtype = parse_dtype(j.at("dtype").get<std::string>());
     r.fit_mode = j.at("fit_mode").get<std::string>();
     r.validation = PartResult::from_json(j.at("validation"));
     r.test = PartResult::from_json(j.at("test"));
-    r.objective = j.at("objective");
-    r.diagnostics = j.at("diagnostics");
-    r.timings = j.at("timings");
+    if (j.at("objective").is_number()) r.objective = j.at("objective").get<double>();
+    r.timings = PointTimings::from_json(j.at("timings"));
     r.peak_rss_bytes = j.at("peak_rss_bytes").get<std::size_t>();
     r.finished_at = j.at("finished_at").get<std::string>();
     r.users_sha256 = j.at("test_per_user").at("sha256").get<std::string>();
@@ -80,7 +96,7 @@ PointRecord PointRecord::from_json(const nlohmann::json& j) {
 std::string point_key(const std::string& split_digest, const std::string& solver, const ParamSet& params, Dtype dtype,
                       const std::string& fit_mode, const std::vector<std::string>& metric_names) {
   const nlohmann::json identity = {{"format", kPointFormat}, {"split", split_digest},     {"solver", solver},
-                                   {"params", params.values()}, {"dtype", dtype_name(dtype)}, {"fit_mode", fit_mode},
+                                   {"params", params.to_json()}, {"dtype", dtype_name(dtype)}, {"fit_mode", fit_mode},
                                    {"metrics", metric_names}};
   return sha256_hex(identity.dump());
 }
@@ -98,7 +114,7 @@ std::string point_file_stem(const ParamSet& params) {
   }
   if (!lossy && safe.size() <= 180) return safe;
   if (safe.size() > 180) safe.resize(180);
-  return safe + "~" + sha256_hex(params.values().dump()).substr(0, 12);
+  return safe + "~" + sha256_hex(params.to_json().dump()).substr(0, 12);
 }
 
 std::string PointStore::json_path(const std::string& solver_id, const ParamSet& params) const {
@@ -181,13 +197,14 @@ std::optional<PointRecord> PointStore::load(const std::string& solver_id, const 
   try {
     const auto parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) throw Error("not valid JSON");
-    PointRecord record = PointRecord::from_json(parsed);
-    if (record.key != key) {
-      why = "stored for a different data split, dtype, metric list or fit mode";
+    if (!parsed.is_object() || !parsed.contains("params") || parsed.at("params") != params.to_json() ||
+        parsed.value("solver_id", "") != solver_id) {
+      why = "stored for different parameters";
       return std::nullopt;
     }
-    if (record.params.values() != params.values() || record.solver_id != solver_id) {
-      why = "stored for different parameters";
+    PointRecord record = PointRecord::from_json(parsed, params);
+    if (record.key != key) {
+      why = "stored for a different data split, dtype, metric list or fit mode";
       return std::nullopt;
     }
     const std::string users = users_path(solver_id, params);
@@ -227,13 +244,5 @@ void PointStore::save(PointRecord& record) const {
   write_file_atomically(json_path(record.solver_id, record.params), record.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 }  // namespace aelab

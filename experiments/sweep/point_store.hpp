@@ -19,11 +19,12 @@
 
 #include "core/eval/metrics.hpp"
 #include "core/linalg/dtype.hpp"
+#include "core/solver/fit_report.hpp"
 #include "core/solver/params.hpp"
 
 namespace aelab {
 
-constexpr const char* kPointFormat = "aelab-point-1";
+constexpr const char* kPointFormat = "aelab-point-2";
 
 // Evaluation of one held-out part.
 struct PartResult {
@@ -36,6 +37,18 @@ struct PartResult {
   static PartResult from_json(const nlohmann::json& j);
 };
 
+// When and how long a point took. A shared rank sweep reports for each rank the time since the
+// previous rank's model (the first rank carries the decomposition every rank shares).
+struct PointTimings {
+  double fit_seconds = 0;
+  double cumulative_fit_seconds = 0;  // since the start of its solver call
+  std::size_t sweep_position = 1;     // 1-based position in its solver call
+  std::size_t sweep_size = 1;
+  double validation_seconds = 0, test_seconds = 0;
+  nlohmann::json to_json() const;
+  static PointTimings from_json(const nlohmann::json& j);
+};
+
 struct PointRecord {
   std::string solver_id;
   std::string solver;
@@ -45,9 +58,11 @@ struct PointRecord {
   std::string key;
   PartResult validation;
   PartResult test;
-  nlohmann::json objective;    // Eq. 7 objective where the solver reports one, else null
-  nlohmann::json diagnostics;  // the model's diagnostics, as reported
-  nlohmann::json timings;      // fit_seconds, sweep_seconds, sweep_ranks, validation_seconds, test_seconds
+  std::optional<double> objective;  // the solver's training objective (Eq. 7 for the linear models)
+  // The fit's report as written to the point file (only for points fitted by this run; a stored
+  // point's report stays in its file).
+  std::optional<FitReport> report;
+  PointTimings timings;
   std::size_t peak_rss_bytes = 0;
   std::string finished_at;     // UTC, ISO 8601
   std::string users_sha256;    // of the sidecar file
@@ -57,7 +72,9 @@ struct PointRecord {
   std::map<std::string, std::vector<double>> test_per_user;
 
   nlohmann::json to_json() const;
-  static PointRecord from_json(const nlohmann::json& j);  // throws aelab::Error when malformed
+  // The record stored for `params` (the caller checked j["params"] against them); throws
+  // aelab::Error when malformed.
+  static PointRecord from_json(const nlohmann::json& j, ParamSet params);
 };
 
 // The key described above.
@@ -97,7 +114,5 @@ std::string encode_per_user(const std::vector<std::uint64_t>& uids, const std::m
 void decode_per_user(const std::string& bytes, const std::string& source, std::vector<std::uint64_t>& uids,
                      std::map<std::string, std::vector<double>>& values);
 
-// "2024-05-01T12:34:56Z"
-std::string utc_timestamp();
 
 }  // namespace aelab

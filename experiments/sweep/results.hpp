@@ -19,7 +19,9 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/sweep/config.hpp"
+#include "core/stats/statistics.hpp"
 #include "experiments/sweep/point_store.hpp"
+#include "experiments/sweep/selection.hpp"
 
 namespace aelab {
 
@@ -29,23 +31,38 @@ using SweepRecords = std::vector<std::vector<std::optional<PointRecord>>>;
 // The selection metric's validation mean of each point of config.solvers[s] (NaN where none).
 std::vector<double> validation_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s);
 
+// A paired test between two entries' selected points at compatible `per` values, on one metric.
+struct Comparison {
+  ParamSet per;  // the union of both groups' per values
+  std::string a, b, metric;
+  bool computed = false;  // false: the per-user values are missing or for different users (note says so)
+  std::size_t n_users = 0;
+  double mean_a = 0, mean_b = 0, mean_difference = 0;
+  TestResult t, wilcoxon;
+  std::string note;
+};
+
+// The selection of a sweep: per entry its groups (experiments/sweep/selection.hpp), and the paired
+// tests between the chosen points.
+struct SweepSelection {
+  std::vector<std::vector<SelectionGroup>> groups;  // groups[s]: of config.solvers[s]
+  std::vector<Comparison> comparisons;
+};
+
+// Selects on validation and runs the paired tests; the chosen records must hold their per-user vectors.
+SweepSelection select_points(const ExperimentConfig& config, const SweepRecords& records);
+
 std::string summary_csv(const ExperimentConfig& config, const SweepRecords& records);
 std::string timings_csv(const ExperimentConfig& config, const SweepRecords& records);
-nlohmann::json selection_json(const ExperimentConfig& config, const SweepRecords& records);
-std::string comparisons_csv(const nlohmann::json& selection);
+nlohmann::json selection_json(const ExperimentConfig& config, const SweepRecords& records, const SweepSelection& selection);
+std::string comparisons_csv(const SweepSelection& selection);
 
 // Writes all of the above (atomically) into config.output.dir; per-user files when save_per_user.
 // Returns the selection.
-nlohmann::json write_run_outputs(const ExperimentConfig& config, const SweepRecords& records);
+SweepSelection write_run_outputs(const ExperimentConfig& config, const SweepRecords& records);
 
 // The selected points as `aelab run` prints them at the end: test metric (mean +- se) and parameters.
-void print_selection(std::ostream& out, const ExperimentConfig& config, const nlohmann::json& selection);
-
-// A CSV field: quoted (with doubled quotes) when it holds a comma, quote or line break.
-std::string csv_field(const std::string& text);
-// The shortest decimal form that reads back to the same double ("0.33", "500", "1e-07"); "nan", "inf".
-std::string format_double(double x);
-// A parameter value as text: strings as they are, numbers as format_double / integers, lists as JSON.
-std::string format_param(const nlohmann::json& value);
+void print_selection(std::ostream& out, const ExperimentConfig& config, const SweepRecords& records,
+                     const SweepSelection& selection);
 
 }  // namespace aelab

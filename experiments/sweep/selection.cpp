@@ -11,9 +11,7 @@ std::vector<SelectionGroup> select_best(const std::vector<ParamSet>& points, con
   if (points.size() != scores.size()) throw Error("internal: select_best needs one score per point");
   std::vector<SelectionGroup> groups;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    nlohmann::json key = nlohmann::json::object();
-    for (const auto& name : per)
-      if (points[i].has(name)) key[name] = points[i].values().at(name);
+    const ParamSet key = points[i].only(per);
     SelectionGroup* group = nullptr;
     for (auto& g : groups)
       if (g.per_values == key) group = &g;

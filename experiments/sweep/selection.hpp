@@ -8,14 +8,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/solver/params.hpp"
 
 namespace aelab {
 
 struct SelectionGroup {
-  nlohmann::json per_values = nlohmann::json::object();  // the `per` keys this solver has -> value
+  ParamSet per_values;                  // the `per` keys this solver has, with the group's values
   std::vector<std::size_t> members;     // indices of the group's points (grid order)
   std::size_t candidates = 0;           // members with a score
   std::optional<std::size_t> chosen;    // index of the selected point

@@ -1,7 +1,5 @@
 #include "solvers/common/linear_fit_support.hpp"
 
-#include <limits>
-
 #include "core/linalg/edlae_full_rank.hpp"
 #include "core/linalg/objective.hpp"
 #include "core/solver/models.hpp"
@@ -11,35 +9,6 @@
 
 namespace aelab {
 
-ParamSpec rank_param_spec() {
-  return ranged(param_spec("rank", ParamType::rank, "full",
-                           "number of latent dimensions k (<= number of items), or \"full\" for the closed form B^ of "
-                           "SPEC 2.2"),
-                1, std::numeric_limits<double>::infinity());
-}
-
-ParamSpec lambda_param_spec() {
-  return ranged(param_spec("lambda", ParamType::real, 300.0,
-                           "uniform L2 weight; Lambda = lambda I + p/(1-p) diagMat(g) (SPEC 1)"),
-                0, std::numeric_limits<double>::infinity());
-}
-
-ParamSpec dropout_param_spec() {
-  return ranged(param_spec("p", ParamType::real, 0.33, "dropout probability of the emphasized denoising L2 term (SPEC 1)"),
-                0, 1, true, false);
-}
-
-ParamSpec epochs_param_spec(std::int64_t default_epochs) {
-  return ranged(param_spec("epochs", ParamType::integer, default_epochs,
-                           "number of epochs (a fixed count, as in the reference code)"),
-                1, std::numeric_limits<double>::infinity());
-}
-
-ParamSpec seed_param_spec() {
-  return ranged(param_spec("seed", ParamType::integer, 0, "seed of the random start N(0, 1e-4^2)"), 0,
-                std::numeric_limits<double>::infinity());
-}
-
 std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::string& solver) {
   const std::uint64_t k = rank.resolve(n_items);
   if (k > n_items)
@@ -48,17 +17,15 @@ std::size_t resolve_rank(const Rank& rank, std::size_t n_items, const std::strin
   return static_cast<std::size_t>(k);
 }
 
-std::size_t iterative_fit_memory(std::size_t n_items, Dtype dtype, const Rank& rank, double squares,
-                                 double factors_per_rank) {
-  const double n = static_cast<double>(n_items), bytes = static_cast<double>(dtype_bytes(dtype));
-  if (rank.full) return static_cast<std::size_t>(2 * n * n * bytes);
-  return static_cast<std::size_t>((squares * n * n + factors_per_rank * n * static_cast<double>(rank.k)) * bytes);
+std::size_t full_rank_edlae_memory(std::size_t n_items, Dtype dtype) {
+  return 2 * n_items * n_items * dtype_bytes(dtype);
 }
 
-std::size_t inverse_bytes_to_allocate(const LinalgCache& cache, Dtype dtype, double lambda, double p) {
-  if (cache.has_inverse(dtype, lambda, p)) return 0;
-  const std::size_t n = cache.n_items(), bytes = n * n * dtype_bytes(dtype), held = cache.held_inverse_bytes();
-  return bytes > held ? bytes - held : 0;
+std::size_t iterative_fit_memory(std::size_t n_items, Dtype dtype, const Rank& rank, double squares,
+                                 double factors_per_rank) {
+  if (rank.full) return full_rank_edlae_memory(n_items, dtype);
+  const double n = static_cast<double>(n_items), bytes = static_cast<double>(dtype_bytes(dtype));
+  return static_cast<std::size_t>((squares * n * n + factors_per_rank * n * static_cast<double>(rank.k)) * bytes);
 }
 
 template <typename T>
@@ -66,55 +33,73 @@ GramAccess<T>::GramAccess(LinalgCache& cache, bool force_memory) {
   Timer timer;
   kept_ = cache.pristine_gram<T>();
   if (!kept_) {
-    const double n = static_cast<double>(cache.n_items());
-    ensure_memory(static_cast<std::size_t>(n * n * sizeof(T)),
-                  "a copy of the Gram matrix (" + std::to_string(cache.n_items()) + " x " +
-                      std::to_string(cache.n_items()) + " " + dtype_name(dtype_of<T>()) + ")",
+    const std::size_t n = cache.n_items();
+    ensure_memory(n * n * sizeof(T),
+                  "a copy of the Gram matrix (" + std::to_string(n) + " x " + std::to_string(n) + " " +
+                      dtype_name(dtype_of<T>()) + ")",
                   force_memory);
     cache.gram_into(own_);
   }
   seconds_ = timer.seconds();
 }
 
+namespace {
+
 template <typename T>
-std::unique_ptr<FittedModel> fit_full_rank_edlae(FitContext& ctx, double lambda, double p) {
+std::unique_ptr<FittedModel> full_rank_edlae(FitContext& ctx, const Regularizer& reg) {
   FitMemoryRecord memory;
   Timer total;
   const std::size_t n = ctx.linalg.n_items();
-  const std::size_t model_bytes = n * n * sizeof(T);
-  // One guard for everything this fit adds (the inverse unless cached, and B^), before the n^3 work.
-  ensure_memory(model_bytes + inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p),
+  const std::size_t square = n * n * sizeof(T);
+  // One guard before the n^3 work: the inverse unless cached, and B^ unless it is built in place.
+  const std::size_t to_allocate = ctx.linalg.inverse_bytes_to_allocate(dtype_of<T>(), reg);
+  const bool tight = static_cast<double>(to_allocate + square) > 0.9 * static_cast<double>(available_memory_bytes());
+  ensure_memory(to_allocate + (tight ? 0 : square),
                 "the full-rank model B^ and the inverse of G + Lambda (" + std::to_string(n) + " x " +
-                    std::to_string(n) + " " + dtype_name(dtype_of<T>()) + " each)",
+                    std::to_string(n) + " " + dtype_name(dtype_of<T>()) + ")",
                 ctx.force_memory);
-  const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
-  const arma::vec c = arma::conv_to<arma::vec>::from(arma::Col<T>(inverse.C->diag()));
-  const arma::vec lambda_diag = ctx.linalg.lambda_diagonal(lambda, p);
-  // = sum_j (1 / C_jj - Lambda_jj), O(n)
-  const double objective = edlae_objective_shrinkage_form(ctx.linalg.item_counts(), lambda_diag, c, 1.0 / c);
-  arma::Mat<T> B = *inverse.C;
+  bool reused = false;
+  double inverse_seconds = 0;
+  Timer stage;
+  arma::Mat<T> B = ctx.linalg.inverse_to_consume<T>(reg, ctx.force_memory, reused, inverse_seconds);
+  const double obtain_seconds = stage.seconds();
+  stage.restart();
+  const arma::vec c = arma::conv_to<arma::vec>::from(arma::Col<T>(B.diag()));
+  // Eq. 7 of B^ = sum_j (1 / C_jj - Lambda_jj), in O(n) (docs/MATH.md, "Full-rank EDLAE").
+  const double objective =
+      edlae_objective_shrinkage_form(ctx.linalg.item_counts(), ctx.linalg.lambda_diagonal(reg), c, 1.0 / c);
+  const double objective_seconds = stage.seconds();
+  stage.restart();
   edlae_full_rank_in_place(B);
   auto model = std::make_unique<DenseItemModel<T>>(std::move(B));
-  auto& d = model->diagnostics();
-  d["objective"] = objective;
-  d["dtype"] = dtype_name(dtype_of<T>());
-  d["inverse_reused"] = inverse.reused;
-  d["seconds"] = {{"inverse", inverse.reused ? 0.0 : inverse.seconds}, {"total", total.seconds()}};
-  memory.write(d, 2 * model_bytes);
+  FitReport& report = model->report();
+  report.dtype = dtype_of<T>();
+  report.objective = objective;
+  report.inverse = InverseUse{reused, inverse_seconds};
+  report.seconds.set("inverse", reused ? 0.0 : inverse_seconds);
+  report.seconds.set("model", stage.seconds() + (reused ? obtain_seconds : obtain_seconds - inverse_seconds));
+  report.seconds.set("objective", objective_seconds);
+  report.seconds.set("total", total.seconds());
+  memory.write(report, full_rank_edlae_memory(n, dtype_of<T>()));
   return model;
+}
+
+}  // namespace
+
+std::unique_ptr<FittedModel> fit_full_rank_edlae(FitContext& ctx, const Regularizer& reg) {
+  if (ctx.dtype == Dtype::float32) return full_rank_edlae<float>(ctx, reg);
+  return full_rank_edlae<double>(ctx, reg);
 }
 
 FitMemoryRecord::FitMemoryRecord() : reset_(reset_peak_rss()) {}
 
-void FitMemoryRecord::write(nlohmann::json& diagnostics, std::size_t memory_estimate) const {
-  diagnostics["peak_rss_bytes"] = peak_rss_bytes();
-  diagnostics["peak_rss_scope"] = reset_ ? "fit" : "process";
-  diagnostics["memory_estimate_bytes"] = memory_estimate;
+void FitMemoryRecord::write(FitReport& report, std::size_t memory_estimate) const {
+  report.peak_rss_bytes = peak_rss_bytes();
+  report.peak_rss_of_fit = reset_;
+  report.memory_estimate_bytes = memory_estimate;
 }
 
 template class GramAccess<float>;
 template class GramAccess<double>;
-template std::unique_ptr<FittedModel> fit_full_rank_edlae<float>(FitContext&, double, double);
-template std::unique_ptr<FittedModel> fit_full_rank_edlae<double>(FitContext&, double, double);
 
 }  // namespace aelab

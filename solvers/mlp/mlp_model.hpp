@@ -14,15 +14,12 @@ class MlpModel : public FittedModel {
   explicit MlpModel(MlpNetwork<T> network) : network_(std::move(network)) {}
   std::size_t n_items() const override { return network_.architecture().n_items; }
   void score(const BinaryCsr& fold_in, std::size_t begin, std::size_t end, arma::mat& scores) const override;
-  const nlohmann::json& diagnostics() const override { return diagnostics_; }
-  nlohmann::json& diagnostics() override { return diagnostics_; }
 
   MlpNetwork<T>& network() { return network_; }
   const MlpNetwork<T>& network() const { return network_; }
 
  private:
   MlpNetwork<T> network_;
-  nlohmann::json diagnostics_ = nlohmann::json::object();
 };
 
 }  // namespace aelab::mlp

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "core/linalg/linalg_cache.hpp"
+#include "core/solver/standard_params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
@@ -31,7 +32,7 @@ MlpArchitecture architecture_of(std::size_t n_items, const ParamSet& params) {
   MlpArchitecture a;
   a.n_items = n_items;
   for (std::int64_t w : params.integer_list("hidden")) a.hidden.push_back(static_cast<std::size_t>(w));
-  const Rank rank = params.rank("rank");
+  const Rank rank = params.rank(kRankParam);
   a.rank = rank.resolve(n_items);
   if (a.rank > n_items)
     throw Error("mlp: rank " + rank.str() + " exceeds the number of items (" + std::to_string(n_items) + ")");
@@ -63,11 +64,11 @@ std::unique_ptr<FittedModel> fit_in(FitContext& ctx, const ParamSet& params, con
   const mlp::MlpTrainingOptions options = training_options_of(params);
   auto model = std::make_unique<mlp::MlpModel<T>>(
       mlp::MlpNetwork<T>(architecture, mlp::seed_stream(options.seed, 0)));
-  nlohmann::json diagnostics = mlp::train_mlp(*model, ctx.train(), options, ctx.validation, ctx.log);
-  diagnostics["precision"] = dtype_name(dtype_of<T>());
-  diagnostics["parameters"] = architecture.parameter_count();
-  diagnostics["layer_widths"] = architecture.widths();
-  model->diagnostics() = std::move(diagnostics);
+  mlp::train_mlp(*model, ctx.train(), options, ctx.validation, ctx.log);
+  FitReport& report = model->report();
+  report.dtype = dtype_of<T>();
+  report.fact("parameters", architecture.parameter_count());
+  report.fact("layer_widths", architecture.widths());
   return model;
 }
 
@@ -79,7 +80,12 @@ class MlpSolver : public Solver {
   }
   std::vector<ParamSpec> params() const override {
     return {
-        param_spec("rank", ParamType::rank, 100, "width k of the last hidden layer"),
+        // The standard rank (docs/MATH.md) with the default of a typical last hidden layer.
+        [] {
+          ParamSpec rank = rank_param_spec();
+          rank.default_value = 100;
+          return rank;
+        }(),
         ranged(param_spec("hidden", ParamType::integer_list, nlohmann::json::array(),
                     "widths of the hidden layers before the rank layer ([] : n -> rank -> n)"),
                1, inf),
@@ -94,8 +100,12 @@ class MlpSolver : public Solver {
         ranged(param_spec("eps", ParamType::real, 1e-8, "Adam epsilon"), 0, inf, false),
         ranged(param_spec("lr_decay", ParamType::real, 1.0, "learning-rate factor applied after every epoch"), 0, 1, false),
         ranged(param_spec("batch_size", ParamType::integer, 256, "users per mini-batch"), 1, inf),
-        ranged(param_spec("epochs", ParamType::integer, 100, "training epochs (at most)"), 1, inf),
-        ranged(param_spec("seed", ParamType::integer, 1, "initial weights, user order and dropout masks"), 0, 9.0e15),
+        epochs_param_spec(100),
+        [] {
+          ParamSpec seed = seed_param_spec();
+          seed.default_value = 1;
+          return seed;
+        }(),
         choice(param_spec("precision", ParamType::string, "float32", "precision of training and scoring (not the context dtype)"),
                {"float32", "float64"}),
         ranged(param_spec("patience", ParamType::integer, 0,
@@ -113,17 +123,25 @@ class MlpSolver : public Solver {
     const std::size_t n = ctx.train().n_cols();
     const MlpArchitecture architecture = architecture_of(n, params);
     const Dtype precision = parse_dtype(params.string("precision"));
-    ensure_memory(memory_estimate(n, precision, params), "mlp " + params.str(), ctx.force_memory);
+    ensure_memory(memory_estimate({n, precision, ctx.registry}, params), "mlp " + params.str(), ctx.force_memory);
     std::unique_ptr<FittedModel> model = precision == Dtype::float32 ? fit_in<float>(ctx, params, architecture)
                                                                      : fit_in<double>(ctx, params, architecture);
-    model->diagnostics()["seconds"]["total"] = timer.seconds();
+    model->report().seconds.set("total", timer.seconds());
     return model;
   }
 
   // Parameters, gradients and the two Adam moments (plus a best-epoch copy with patience), the
   // activations of a mini-batch forward and backward pass, and the scoring batches of the per-epoch
   // training SE (64 MiB of double scores) and validation metrics (256 MiB, core/eval/metrics).
-  std::size_t memory_estimate(std::size_t n_items, Dtype, const ParamSet& params) const override {
+  SolverTraits traits() const override {
+    SolverTraits t;
+    t.nonlinear_autoencoder = true;
+    t.rank_raising_param = "output_bias";
+    return t;
+  }
+
+  std::size_t memory_estimate(const SizingContext& sizing, const ParamSet& params) const override {
+    const std::size_t n_items = sizing.n_items;
     const MlpArchitecture a = architecture_of(n_items, params);
     const std::size_t bytes = params.string("precision") == "float32" ? 4 : 8;
     const std::size_t copies = 4 + (params.integer("patience") > 0 ? 1 : 0);

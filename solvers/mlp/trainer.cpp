@@ -35,20 +35,23 @@ void shuffle(std::vector<std::size_t>& order, std::mt19937_64& rng) {
   }
 }
 
-std::string format_epoch_line(const nlohmann::json& entry) {
+// Trace columns beyond the epoch, the training SE (the objective column) and the seconds.
+constexpr std::size_t kLrColumn = 0, kTrainSecondsColumn = 1, kValidationColumn = 2;
+
+std::string format_epoch_line(const TracePoint& point, bool validation) {
   std::ostringstream line;
   line.precision(8);
-  line << "mlp: epoch " << entry["epoch"].get<std::size_t>() << ": training SE " << entry["training_se"].get<double>();
-  if (entry.contains("validation_ndcg@100")) line << ", validation nDCG@100 " << entry["validation_ndcg@100"].get<double>();
+  line << "mlp: epoch " << point.iteration << ": training SE " << point.objective;
+  if (validation) line << ", validation nDCG@100 " << point.extra[kValidationColumn];
   line.precision(3);
-  line << " (" << entry["seconds"].get<double>() << " s)";
+  line << " (" << point.seconds << " s)";
   return line.str();
 }
 
 }  // namespace
 
 template <typename T>
-nlohmann::json train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTrainingOptions& options,
+void train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTrainingOptions& options,
                          const HeldOutSet* validation, const std::function<void(const std::string&)>& log) {
   Timer total_timer;
   if (X.n_rows() == 0) throw Error("mlp: the training matrix has no users");
@@ -68,7 +71,10 @@ nlohmann::json train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTraini
   std::iota(order.begin(), order.end(), std::size_t(0));
   const std::vector<MetricSpec> metrics = {MetricSpec::parse("ndcg@100")};
 
-  nlohmann::json trace = nlohmann::json::array();
+  Trace trace;
+  trace.objective_name = "training_se";
+  trace.extra_columns = {"lr", "train_seconds"};
+  if (validation) trace.extra_columns.push_back("validation_ndcg@100");
   std::vector<double> se_history;
   double lr = options.adam.lr;
   double train_seconds = 0, evaluation_seconds = 0;
@@ -101,18 +107,18 @@ nlohmann::json train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTraini
     if (!std::isfinite(se))
       throw Error("mlp: training diverged at epoch " + std::to_string(epoch) + " (training SE is " + std::to_string(se) +
                   "); lower lr");
-    nlohmann::json entry = {{"epoch", epoch}, {"training_se", se}, {"lr", lr}, {"train_seconds", epoch_train_seconds}};
+    TracePoint point{epoch, se, std::nan(""), 0, {lr, epoch_train_seconds}};
     double ndcg = 0;
     if (validation) {
       ndcg = evaluate(model, *validation, metrics).summary("ndcg@100").mean;
-      entry["validation_ndcg@100"] = ndcg;
+      point.extra.push_back(ndcg);
     }
     evaluation_seconds += evaluation_timer.seconds();
-    entry["seconds"] = epoch_timer.seconds();
-    trace.push_back(entry);
+    point.seconds = epoch_timer.seconds();
+    trace.points.push_back(point);
     se_history.push_back(se);
     if (log && (options.epochs <= 20 || epoch % (options.epochs / 10) == 0 || epoch == options.epochs))
-      log(format_epoch_line(entry));
+      log(format_epoch_line(point, validation != nullptr));
     lr *= options.lr_decay;
 
     if (options.patience > 0) {
@@ -134,33 +140,36 @@ nlohmann::json train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTraini
     }
   }
 
-  nlohmann::json diagnostics = nlohmann::json::object();
-  const std::size_t epochs_run = trace.size();
-  double final_se = trace.back()["training_se"].get<double>();
+  FitReport& report = model.report();
+  const std::size_t epochs_run = trace.points.size();
+  trace.completed = epochs_run;
+  trace.returned = epochs_run;
+  double final_se = trace.points.back().objective;
   if (options.patience > 0) {
     // Best-epoch restore: the returned weights are those of the best validation epoch, whose training
     // SE the trace already holds (same weights, same computation).
     net.layers() = std::move(best_layers);
-    final_se = trace[best_epoch - 1]["training_se"].get<double>();
-    diagnostics["best_epoch"] = best_epoch;
-    diagnostics["validation_ndcg@100"] = best_ndcg;
+    final_se = trace.points[best_epoch - 1].objective;
+    trace.best = trace.returned = best_epoch;
+    report.fact("validation_ndcg@100", best_ndcg);
   } else if (validation) {
-    diagnostics["validation_ndcg@100"] = trace.back()["validation_ndcg@100"];
+    report.fact("validation_ndcg@100", trace.points.back().extra[kValidationColumn]);
   }
-  diagnostics["trace"] = std::move(trace);
-  diagnostics["epochs_run"] = epochs_run;
-  diagnostics["stopped"] = stopped;
-  diagnostics["training_se"] = final_se;
-  diagnostics["objective"] = final_se + options.weight_decay * net.weight_norm_squared();
-  diagnostics["optimizer_steps"] = adam.steps();
-  diagnostics["seconds"] = {{"train", train_seconds}, {"evaluation", evaluation_seconds}, {"total", total_timer.seconds()}};
-  diagnostics["peak_rss_bytes"] = peak_rss_bytes();
-  return diagnostics;
+  (void)kLrColumn, (void)kTrainSecondsColumn;
+  report.trace = std::move(trace);
+  report.stop_reason = stopped;
+  report.fact("training_se", final_se);
+  report.objective = final_se + options.weight_decay * net.weight_norm_squared();
+  report.fact("optimizer_steps", adam.steps());
+  report.seconds.set("train", train_seconds);
+  report.seconds.set("evaluation", evaluation_seconds);
+  report.seconds.set("total", total_timer.seconds());
+  report.peak_rss_bytes = peak_rss_bytes();
 }
 
-template nlohmann::json train_mlp<float>(MlpModel<float>&, const BinaryCsr&, const MlpTrainingOptions&,
-                                         const HeldOutSet*, const std::function<void(const std::string&)>&);
-template nlohmann::json train_mlp<double>(MlpModel<double>&, const BinaryCsr&, const MlpTrainingOptions&,
-                                          const HeldOutSet*, const std::function<void(const std::string&)>&);
+template void train_mlp<float>(MlpModel<float>&, const BinaryCsr&, const MlpTrainingOptions&, const HeldOutSet*,
+                               const std::function<void(const std::string&)>&);
+template void train_mlp<double>(MlpModel<double>&, const BinaryCsr&, const MlpTrainingOptions&, const HeldOutSet*,
+                                const std::function<void(const std::string&)>&);
 
 }  // namespace aelab::mlp

@@ -18,7 +18,6 @@
 #include <functional>
 #include <string>
 
-#include <nlohmann/json.hpp>
 
 #include "core/data/binary_csr.hpp"
 #include "core/data/split_data.hpp"
@@ -43,14 +42,14 @@ struct MlpTrainingOptions {
 // Seed streams: the network initialisation uses seed_stream(seed, 0).
 std::uint64_t seed_stream(std::uint64_t seed, std::uint64_t stream);
 
-// Trains model.network() in place on the rows of X. Returns the diagnostics: "trace" (one object per
-// epoch: epoch, training_se, validation_ndcg@100 when `validation`, lr, train_seconds, seconds),
-// "epochs_run", "stopped" ("epochs", "early_stopping" or "converged"), "best_epoch" (with patience),
-// "training_se" and "objective" of the returned weights, "seconds". Throws aelab::Error when the
-// training SE becomes non-finite (a diverged run is never returned as a model), or when patience > 0
-// without validation users.
+// Trains model.network() in place on the rows of X and fills model.report(): the trace (per epoch the
+// training SE, lr, train_seconds, validation_ndcg@100 when `validation`, seconds), the stop reason
+// ("epochs", "early_stopping" or "converged"), the best epoch (with patience), the objective
+// (SE + weight decay) of the returned weights with facts training_se and optimizer_steps, seconds.
+// Throws aelab::Error when the training SE becomes non-finite (a diverged run is never returned as a
+// model), or when patience > 0 without validation users.
 template <typename T>
-nlohmann::json train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTrainingOptions& options,
+void train_mlp(MlpModel<T>& model, const BinaryCsr& X, const MlpTrainingOptions& options,
                          const HeldOutSet* validation, const std::function<void(const std::string&)>& log);
 
 }  // namespace aelab::mlp

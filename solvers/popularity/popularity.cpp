@@ -20,12 +20,9 @@ class PopularityModel : public FittedModel {
     scores.set_size(n_items(), end - begin);
     scores.each_col() = counts_;
   }
-  const nlohmann::json& diagnostics() const override { return diagnostics_; }
-  nlohmann::json& diagnostics() override { return diagnostics_; }
 
  private:
   arma::vec counts_;
-  nlohmann::json diagnostics_ = nlohmann::json::object();
 };
 
 class PopularitySolver : public Solver {
@@ -33,10 +30,11 @@ class PopularitySolver : public Solver {
   std::string name() const override { return "popularity"; }
   std::string description() const override { return "item popularity (training counts), the same ranking for every user"; }
   std::vector<ParamSpec> params() const override { return {}; }
+
   std::unique_ptr<FittedModel> fit(FitContext& ctx, const ParamSet&) const override {
     Timer timer;
     auto model = std::make_unique<PopularityModel>(ctx.linalg.item_counts());
-    model->diagnostics()["seconds"] = {{"total", timer.seconds()}};
+    model->report().seconds.set("total", timer.seconds());
     return model;
   }
 };

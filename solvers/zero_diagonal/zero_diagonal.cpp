@@ -5,6 +5,7 @@
 #include "core/linalg/linalg_cache.hpp"
 #include "core/linalg/random_start.hpp"
 #include "core/solver/models.hpp"
+#include "core/solver/standard_params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
@@ -23,7 +24,15 @@ class ZeroDiagonalSolver : public Solver {
     return "low-rank linear AE with diag(UV^T) = 0 by exact ALS (SPEC 2.3); rank full: EDLAE closed form B^ (2.2)";
   }
   std::vector<ParamSpec> params() const override {
-    return {rank_param_spec(), lambda_param_spec(), dropout_param_spec(), epochs_param_spec(10), seed_param_spec()};
+    return {rank_param_spec(), lambda_param_spec(), dropout_param_spec(), epochs_param_spec(10),
+            seed_param_spec()};
+  }
+  SolverTraits traits() const override {
+    SolverTraits t;
+    t.uses_shared_inverse = true;
+    t.eq7_model = true;
+    t.plot_color = "#2ca02c";
+    return t;
   }
 
   std::unique_ptr<FittedModel> fit(FitContext& ctx, const ParamSet& params) const override {
@@ -33,16 +42,16 @@ class ZeroDiagonalSolver : public Solver {
 
   // Finite rank: the shared C, the Gram matrix and the n x n Hadamard system, plus O(n k) factors.
   // Full rank: the shared C and B^.
-  std::size_t memory_estimate(std::size_t n_items, Dtype dtype, const ParamSet& params) const override {
-    return iterative_fit_memory(n_items, dtype, params.rank("rank"), 3, 8);
+  std::size_t memory_estimate(const SizingContext& sizing, const ParamSet& params) const override {
+    return iterative_fit_memory(sizing.n_items, sizing.dtype, params.rank(kRankParam), 3, 8);
   }
 
  private:
   template <typename T>
   std::unique_ptr<FittedModel> fit_typed(FitContext& ctx, const ParamSet& params) const {
-    const double lambda = params.real("lambda"), p = params.real("p");
-    const Rank rank = params.rank("rank");
-    if (rank.full) return fit_full_rank_edlae<T>(ctx, lambda, p);
+    const Regularizer reg = *standard_regularizer(params);
+    const Rank rank = params.rank(kRankParam);
+    if (rank.full) return fit_full_rank_edlae(ctx, reg);
 
     FitMemoryRecord memory;
     Timer total;
@@ -56,30 +65,30 @@ class ZeroDiagonalSolver : public Solver {
     // factors) before any n^3 work; the system's buffer is then claimed and touched (so that the kernel
     // really provides it) before the inverse is computed.
     const std::size_t system_bytes = n * n * sizeof(T);
-    const std::size_t inverse_bytes = inverse_bytes_to_allocate(ctx.linalg, dtype_of<T>(), lambda, p);
+    const std::size_t inverse_bytes = ctx.linalg.inverse_bytes_to_allocate(dtype_of<T>(), reg);
     ensure_memory(system_bytes + inverse_bytes + 8 * n * k * sizeof(T),
                   "zero_diagonal at n = " + std::to_string(n) + ", rank " + std::to_string(k) + " (" +
                       dtype_name(dtype_of<T>()) + "; the n x n system (C o K) and the inverse of G + Lambda)",
                   ctx.force_memory);
     arma::Mat<T> workspace(n, n, arma::fill::zeros);
-    const SharedInverse<T> inverse = ctx.linalg.inverse<T>(lambda, p, ctx.force_memory);
+    const SharedInverse<T> inverse = ctx.linalg.inverse<T>(reg, ctx.force_memory);
     Timer epochs_timer;
-    auto result = zero_diagonal_als<T>(gram.G(), *inverse.C, ctx.linalg.lambda_diagonal(lambda, p),
+    auto result = zero_diagonal_als<T>(gram.G(), *inverse.C, ctx.linalg.lambda_diagonal(reg),
                                        gaussian_start<T>(n, k, kReferenceStartStddev, params.integer("seed")),
                                        static_cast<std::size_t>(params.integer("epochs")), ctx.log, &workspace);
     const double epochs_seconds = epochs_timer.seconds();
 
     auto model = std::make_unique<LowRankModel<T>>(result.U, result.V);
-    auto& d = model->diagnostics();
-    d["objective"] = result.objective;
-    d["dtype"] = dtype_name(dtype_of<T>());
-    d["inverse_reused"] = inverse.reused;
-    result.trace.finish(result.returned_epoch, 1e-10, d);
-    d["seconds"] = {{"gram", gram.seconds()},
-                    {"inverse", inverse.reused ? 0.0 : inverse.seconds},
-                    {"epochs", epochs_seconds},
-                    {"total", total.seconds()}};
-    memory.write(d, memory_estimate(n, dtype_of<T>(), params));
+    FitReport& report = model->report();
+    report.objective = result.objective;
+    report.dtype = dtype_of<T>();
+    report.inverse = InverseUse{inverse.reused, inverse.seconds};
+    result.trace.finish(result.returned_epoch, 1e-10, report);
+    report.seconds.set("gram", gram.seconds());
+    report.seconds.set("inverse", inverse.reused ? 0.0 : inverse.seconds);
+    report.seconds.set("epochs", epochs_seconds);
+    report.seconds.set("total", total.seconds());
+    memory.write(report, memory_estimate({n, dtype_of<T>(), ctx.registry}, params));
     return model;
   }
 };
