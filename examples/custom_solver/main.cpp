@@ -60,6 +60,7 @@ int main() {
 
   aelab::LinalgCache cache(split.train);
   aelab::FitContext ctx(cache);
+  ctx.registry = &registry;  // solvers that build on others look them up in this registry
   for (const std::string& name : {std::string("item_cosine"), std::string("popularity")}) {
     const aelab::SolverSpec spec = aelab::parse_solver_spec(registry, name);
     const auto model = spec.solver->fit(ctx, spec.params);
