@@ -114,7 +114,8 @@ TEST_CASE("malformed configs: one-line errors with the JSON path and what was ex
   CHECK(error_of({{"threads", -1}}) == "threads: expected an integer in [0, 1024], got -1");
   CHECK(error_of({{"seed", "x"}}) == "seed: expected an integer >= 0, got \"x\"");
   CHECK(error_of({{"evaluation", {{"metrics", {"ndcg"}}}}}) ==
-        "evaluation.metrics[0]: expected a metric like \"ndcg@100\" or \"recall@20\", got \"ndcg\"");
+        "evaluation.metrics[0]: expected a metric like \"ndcg@100\" or \"recall@20\" (ndcg, recall, recall_ngcf, hitrate or "
+        "precision, then @k with k >= 1), got \"ndcg\"");
   CHECK(error_of({{"evaluation", {{"metrics", {"ndcg@100", "NDCG@100"}}}}}) ==
         "evaluation.metrics[1]: duplicate metric \"ndcg@100\"");
   CHECK(error_of({{"evaluation", {{"batch_size", 10}}}}) ==

@@ -269,3 +269,121 @@ TEST_CASE("aelab bench eval runs at a smoke-test size and rejects bad options in
   CHECK(too_big.exit_code == 1);
   CHECK(too_big.err == "aelab: error: aelab bench eval: --ranks: rank 301 exceeds --items 300\n");
 }
+
+namespace {
+
+// The given-split metrics as the NGCF / LightGCN code computes them from the 0/1 hit list r of the
+// ranking's first k items (docs/METRICS.md): recall = sum(r) / |T|, precision = sum(r) / k,
+// hit = any(r), NDCG normalised by the ideal DCG of min(k, |T|) hits.
+struct BruteGiven {
+  double recall_ngcf, precision, hitrate, ndcg;
+};
+
+BruteGiven brute_given(const std::vector<std::uint32_t>& ranking, const std::vector<std::uint32_t>& truth, std::size_t k) {
+  std::vector<int> r;
+  for (std::size_t i = 0; i < k && i < ranking.size(); ++i)
+    r.push_back(std::find(truth.begin(), truth.end(), ranking[i]) != truth.end());
+  const double hits = std::accumulate(r.begin(), r.end(), 0.0);
+  double dcg = 0, idcg = 0;
+  for (std::size_t i = 0; i < r.size(); ++i) dcg += r[i] / std::log2(i + 2.0);
+  for (std::size_t i = 0; i < std::min(k, truth.size()); ++i) idcg += 1 / std::log2(i + 2.0);
+  return {hits / truth.size(), hits / k, hits > 0 ? 1.0 : 0.0, dcg / idcg};
+}
+
+}  // namespace
+
+TEST_CASE("given-split metric names: recall_ngcf@k, hitrate@k, precision@k") {
+  CHECK(MetricSpec::parse("recall_ngcf@20").name() == "recall_ngcf@20");
+  CHECK(MetricSpec::parse("HitRate@10").kind == MetricSpec::Kind::hitrate);
+  CHECK(MetricSpec::parse("precision@5").name() == "precision@5");
+  CHECK(MetricSpec::parse("recall@20").kind == MetricSpec::Kind::recall);  // unchanged: the vae_cf recall
+  CHECK_THROWS_WITH_AS(MetricSpec::parse("ngcf_recall@5"),
+                       "expected a metric like \"ndcg@100\" or \"recall@20\" (ndcg, recall, recall_ngcf, hitrate or precision, "
+                       "then @k with k >= 1), got \"ngcf_recall@5\"",
+                       Error);
+  CHECK_THROWS_AS(MetricSpec::parse("precision@0"), Error);
+}
+
+TEST_CASE("given-split metrics equal the NGCF / LightGCN formulas on random cases with ties, |T| > k and |T| = 1") {
+  std::mt19937 rng(17);
+  std::size_t long_truth = 0, single_truth = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t n = 8 + rng() % 80;
+    arma::vec s(n);
+    for (auto& x : s) x = static_cast<double>(rng() % 6);  // few distinct scores: many ties
+    std::vector<std::uint32_t> items(n);
+    std::iota(items.begin(), items.end(), 0);
+    std::shuffle(items.begin(), items.end(), rng);
+    const std::size_t n_fold = rng() % (n / 2);
+    // A third of the users have one test item; others up to all remaining items (often more than k).
+    const std::size_t n_true = trial % 3 == 0 ? 1 : 1 + rng() % (n - n_fold - 1);
+    long_truth += n_true > 10;
+    single_truth += n_true == 1;
+    const std::vector<std::uint32_t> fold(items.begin(), items.begin() + n_fold);
+    const std::vector<std::uint32_t> truth(items.begin() + n_fold, items.begin() + n_fold + n_true);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> fp, tp;
+    for (auto j : fold) fp.emplace_back(0, j);
+    for (auto j : truth) tp.emplace_back(0, j);
+    const BinaryCsr F = BinaryCsr::from_pairs(1, n, fp), T = BinaryCsr::from_pairs(1, n, tp);
+    const auto ranking = brute_ranking(s, fold);
+    for (std::size_t k : {1ul, 5ul, 10ul, 200ul}) {
+      CAPTURE(trial);
+      CAPTURE(k);
+      std::vector<std::uint32_t> top;
+      top_k_items(s.memptr(), n, F.row(0), k, top);
+      const BruteGiven expected = brute_given(ranking, truth, k);
+      CHECK(metric_value({MetricSpec::Kind::recall_ngcf, k}, top, T.row(0)) == doctest::Approx(expected.recall_ngcf).epsilon(1e-14));
+      CHECK(metric_value({MetricSpec::Kind::precision, k}, top, T.row(0)) == doctest::Approx(expected.precision).epsilon(1e-14));
+      CHECK(metric_value({MetricSpec::Kind::hitrate, k}, top, T.row(0)) == expected.hitrate);
+      CHECK(metric_value({MetricSpec::Kind::ndcg, k}, top, T.row(0)) == doctest::Approx(expected.ndcg).epsilon(1e-14));
+      // With |T| <= k the two recalls agree; beyond k they differ by |T| / k.
+      if (truth.size() <= k)
+        CHECK(recall_ngcf_at_k(top, T.row(0), k) == doctest::Approx(recall_at_k(top, T.row(0), k)).epsilon(1e-14));
+    }
+  }
+  CHECK(long_truth > 50);
+  CHECK(single_truth > 100);
+}
+
+TEST_CASE("given-split metrics: hand-computed values, and evaluate() dispatches every kind") {
+  // 30 test items ranked first: recall@20 (vae_cf) = 20 / min(20, 30) = 1, recall_ngcf@20 = 20 / 30.
+  std::vector<std::uint32_t> ranking(40);
+  std::iota(ranking.begin(), ranking.end(), 0);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> tp;
+  for (std::uint32_t j = 0; j < 30; ++j) tp.emplace_back(0, j);
+  const BinaryCsr T = BinaryCsr::from_pairs(1, 40, tp);
+  CHECK(recall_at_k(ranking, T.row(0), 20) == 1.0);
+  CHECK(recall_ngcf_at_k(ranking, T.row(0), 20) == doctest::Approx(20.0 / 30.0));
+  CHECK(precision_at_k(ranking, T.row(0), 20) == 1.0);
+  CHECK(precision_at_k(ranking, T.row(0), 50) == doctest::Approx(30.0 / 50.0));  // a 40-item list still divides by k
+  CHECK(hitrate_at_k(ranking, T.row(0), 1) == 1.0);
+  const BinaryCsr single = BinaryCsr::from_pairs(1, 40, {{0, 3}});
+  CHECK(hitrate_at_k(ranking, single.row(0), 3) == 0.0);
+  CHECK(hitrate_at_k(ranking, single.row(0), 4) == 1.0);
+  CHECK(precision_at_k(ranking, single.row(0), 4) == 0.25);
+  CHECK(ndcg_at_k(ranking, single.row(0), 4) == doctest::Approx(1.0 / std::log2(5.0)));
+  CHECK_THROWS_AS(recall_ngcf_at_k(ranking, BinaryCsr::from_pairs(1, 40, {}).row(0), 5), Error);
+
+  const std::size_t n = 30, users = 50;
+  std::mt19937 rng(19);
+  const HeldOutSet set = random_held_out(users, n, 7, rng, 4, 11, 5, 0);
+  arma::mat scores(n, users);
+  for (auto& x : scores) x = static_cast<double>(rng() % 5);
+  const std::vector<MetricSpec> metrics = {MetricSpec::parse("recall_ngcf@5"), MetricSpec::parse("hitrate@3"),
+                                           MetricSpec::parse("precision@4"), MetricSpec::parse("recall@5")};
+  const auto result = evaluate(FixedScores(scores), set, metrics, 7);
+  std::size_t i = 0;
+  for (std::size_t u = 0; u < users; ++u) {
+    if (set.held_out.row(u).empty()) continue;
+    std::vector<std::uint32_t> f(set.fold_in.row(u).begin(), set.fold_in.row(u).end()),
+        t(set.held_out.row(u).begin(), set.held_out.row(u).end());
+    const auto ranked = brute_ranking(scores.col(u), f);
+    CHECK(result.per_user.at("recall_ngcf@5")[i] == doctest::Approx(brute_given(ranked, t, 5).recall_ngcf));
+    CHECK(result.per_user.at("hitrate@3")[i] == brute_given(ranked, t, 3).hitrate);
+    CHECK(result.per_user.at("precision@4")[i] == doctest::Approx(brute_given(ranked, t, 4).precision));
+    CHECK(result.per_user.at("recall@5")[i] == doctest::Approx(brute_recall(ranked, t, 5)));
+    ++i;
+  }
+  CHECK(i == result.uids.size());
+  CHECK(result.n_excluded == users - i);
+}

@@ -13,21 +13,40 @@
 
 namespace aelab {
 
+namespace {
+struct MetricKindName {
+  MetricSpec::Kind kind;
+  const char* name;
+};
+constexpr MetricKindName kMetricKinds[] = {{MetricSpec::Kind::ndcg, "ndcg"},
+                                           {MetricSpec::Kind::recall, "recall"},
+                                           {MetricSpec::Kind::recall_ngcf, "recall_ngcf"},
+                                           {MetricSpec::Kind::hitrate, "hitrate"},
+                                           {MetricSpec::Kind::precision, "precision"}};
+}  // namespace
+
 std::string MetricSpec::name() const {
-  return std::string(kind == Kind::ndcg ? "ndcg@" : "recall@") + std::to_string(k);
+  for (const auto& entry : kMetricKinds)
+    if (entry.kind == kind) return std::string(entry.name) + "@" + std::to_string(k);
+  throw Error("MetricSpec::name: unknown metric kind");
 }
 
 MetricSpec MetricSpec::parse(const std::string& text) {
   std::string lower = text;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const auto at = lower.find('@');
-  const std::string expected = "expected a metric like \"ndcg@100\" or \"recall@20\", got \"" + text + "\"";
+  const std::string expected = "expected a metric like \"ndcg@100\" or \"recall@20\" (ndcg, recall, recall_ngcf, "
+                               "hitrate or precision, then @k with k >= 1), got \"" + text + "\"";
   if (at == std::string::npos) throw Error(expected);
   MetricSpec spec;
   const std::string kind = lower.substr(0, at), digits = lower.substr(at + 1);
-  if (kind == "ndcg") spec.kind = Kind::ndcg;
-  else if (kind == "recall") spec.kind = Kind::recall;
-  else throw Error(expected);
+  bool known = false;
+  for (const auto& entry : kMetricKinds)
+    if (kind == entry.name) {
+      spec.kind = entry.kind;
+      known = true;
+    }
+  if (!known) throw Error(expected);
   if (digits.empty() || digits.size() > 7 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) throw Error(expected);
   spec.k = std::stoul(digits);
   if (spec.k == 0) throw Error(expected);
@@ -138,6 +157,41 @@ double recall_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::R
   return static_cast<double>(hits) / static_cast<double>(std::min(k, held_out.size()));
 }
 
+namespace {
+std::size_t hits_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k) {
+  std::size_t hits = 0;
+  for (std::size_t r = 0; r < std::min(k, ranking.size()); ++r) hits += contains(held_out, ranking[r]);
+  return hits;
+}
+}  // namespace
+
+double recall_ngcf_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k) {
+  if (held_out.empty()) throw Error("recall_ngcf_at_k: user has no held-out items");
+  return static_cast<double>(hits_at_k(ranking, held_out, k)) / static_cast<double>(held_out.size());
+}
+
+double hitrate_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k) {
+  if (held_out.empty()) throw Error("hitrate_at_k: user has no held-out items");
+  return hits_at_k(ranking, held_out, k) > 0 ? 1.0 : 0.0;
+}
+
+double precision_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k) {
+  if (held_out.empty()) throw Error("precision_at_k: user has no held-out items");
+  // Divided by k even when fewer than k items could be ranked, as the NGCF and LightGCN code do.
+  return static_cast<double>(hits_at_k(ranking, held_out, k)) / static_cast<double>(k);
+}
+
+double metric_value(const MetricSpec& metric, const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out) {
+  switch (metric.kind) {
+    case MetricSpec::Kind::ndcg: return ndcg_at_k(ranking, held_out, metric.k);
+    case MetricSpec::Kind::recall: return recall_at_k(ranking, held_out, metric.k);
+    case MetricSpec::Kind::recall_ngcf: return recall_ngcf_at_k(ranking, held_out, metric.k);
+    case MetricSpec::Kind::hitrate: return hitrate_at_k(ranking, held_out, metric.k);
+    case MetricSpec::Kind::precision: return precision_at_k(ranking, held_out, metric.k);
+  }
+  throw Error("metric_value: unknown metric kind");
+}
+
 EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const std::vector<MetricSpec>& metrics,
                           std::size_t batch_users) {
   Timer timer;
@@ -183,9 +237,7 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
         for (std::uint32_t j : fold_in) bad -= !std::isfinite(user_scores[j]);
         nonfinite[i] = bad;
         top_k_items(user_scores, n, fold_in, k_max, ranking);
-        for (std::size_t m = 0; m < metrics.size(); ++m)
-          values[m][i] = metrics[m].kind == MetricSpec::Kind::ndcg ? ndcg_at_k(ranking, held_out, metrics[m].k)
-                                                                   : recall_at_k(ranking, held_out, metrics[m].k);
+        for (std::size_t m = 0; m < metrics.size(); ++m) values[m][i] = metric_value(metrics[m], ranking, held_out);
       }
     };
     const std::size_t shares = std::min(workers, std::max<std::size_t>(1, count / 64));

@@ -1,13 +1,17 @@
 #pragma once
-// Ranking metrics of the strong-generalization protocol (SPEC 4), computed in batches of users so
-// that no held-out-users x items score matrix is ever materialised whole.
+// Ranking metrics (docs/METRICS.md), computed in batches of users so that no held-out-users x items
+// score matrix is ever materialised whole.
 //
 // Ranking rule: fold-in items are excluded (the reference sets their scores to -inf; the two agree
 // except when fewer than k items are eligible, where -inf items would fill the list without ever
 // being hits, as only duplicate raw rows can put an item in both); items are ordered by score descending, and equal scores
 // by item index ascending (the lower index ranks first). NaN scores rank below every number.
-//   NDCG@k   = sum_{r<=k} rel(r)/log2(r+1)  /  sum_{r<=min(k,|T|)} 1/log2(r+1)
-//   Recall@k = |top-k ∩ T| / min(k, |T|)
+// With T the user's held-out items and hits = |top-k ∩ T|:
+//   ndcg@k         = sum_{r<=k} rel(r)/log2(r+1)  /  sum_{r<=min(k,|T|)} 1/log2(r+1)   (both literatures)
+//   recall@k       = hits / min(k, |T|)        (Mult-VAE / vae_cf code)
+//   recall_ngcf@k  = hits / |T|                (NGCF / LightGCN code)
+//   hitrate@k      = 1 if hits > 0, else 0
+//   precision@k    = hits / k
 // Users without held-out items have undefined metrics: they are excluded and counted.
 // Mean and standard error = population standard deviation (ddof 0) / sqrt(#users).
 #include <cstdint>
@@ -22,11 +26,11 @@
 namespace aelab {
 
 struct MetricSpec {
-  enum class Kind { ndcg, recall };
+  enum class Kind { ndcg, recall, recall_ngcf, hitrate, precision };
   Kind kind = Kind::ndcg;
   std::size_t k = 100;
-  std::string name() const;  // "ndcg@100", "recall@20"
-  // Parses "ndcg@100" / "recall@20" (case-insensitive name, k >= 1); throws aelab::Error otherwise.
+  std::string name() const;  // "ndcg@100", "recall@20", "recall_ngcf@20", "hitrate@10", "precision@5"
+  // Parses "<kind>@<k>" (case-insensitive kind, k >= 1); throws aelab::Error otherwise.
   static MetricSpec parse(const std::string& text);
 };
 
@@ -56,6 +60,11 @@ void top_k_items(const double* scores, std::size_t n, const BinaryCsr::Row& excl
 // Metric values of one user from a best-first ranking (at least k long when k items are eligible).
 double ndcg_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k);
 double recall_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k);
+double recall_ngcf_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k);
+double hitrate_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k);
+double precision_at_k(const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out, std::size_t k);
+// The value of `metric` for one user (dispatches on its kind).
+double metric_value(const MetricSpec& metric, const std::vector<std::uint32_t>& ranking, const BinaryCsr::Row& held_out);
 
 MetricSummary summarize(const std::vector<double>& values);
 
