@@ -122,7 +122,11 @@ TEST_CASE("malformed configs: one-line errors with the JSON path and what was ex
         "evaluation.batch_size: unknown key (did you mean \"batch_users\"? known: metrics, save_per_user, batch_users)");
   CHECK(error_of({{"selection", {{"metric", "ndcg@10"}}}}) ==
         "selection.metric: \"ndcg@10\" is not evaluated (evaluation.metrics: ndcg@100, recall@20, recall@50)");
-  CHECK(error_of({{"selection", {{"on", "test"}}}}) == "selection.on: expected one of \"validation\", got \"test\"");
+  // Selecting on test users is for the given-split protocol's leaderboards only (test_given_protocol).
+  CHECK(error_of({{"selection", {{"on", "test"}}}}) ==
+        "selection.on: \"test\" is only for the given-split protocol (data.protocol \"given_split\"), where published "
+        "leaderboards selected on the test users; select on validation");
+  CHECK(error_of({{"selection", {{"on", "train"}}}}) == "selection.on: expected one of \"validation\", \"test\", got \"train\"");
   CHECK(error_of({{"selection", {{"per", {"rnak"}}}}}) ==
         "selection.per[0]: \"rnak\" is not a parameter of any solver in this config");
   CHECK(error_of({{"selection", {{"per", "rank"}}}}) == "selection.per: expected a list of strings, got \"rank\"");

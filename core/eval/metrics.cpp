@@ -53,6 +53,25 @@ MetricSpec MetricSpec::parse(const std::string& text) {
   return spec;
 }
 
+std::string MetricSpec::definition() const {
+  const std::string n = std::to_string(k);
+  switch (kind) {
+    case Kind::ndcg:
+      return name() + " = DCG of the top " + n + " / ideal DCG over min(" + n + ", |T|) (vae_cf, NGCF/LightGCN)";
+    case Kind::recall: return name() + " = |top-" + n + " ∩ T| / min(" + n + ", |T|) (vae_cf, Mult-VAE)";
+    case Kind::recall_ngcf: return name() + " = |top-" + n + " ∩ T| / |T| (NGCF/LightGCN)";
+    case Kind::hitrate: return name() + " = 1 if the top " + n + " hold any item of T, else 0";
+    case Kind::precision: return name() + " = |top-" + n + " ∩ T| / " + n;
+  }
+  return name();
+}
+
+std::vector<MetricSpec> given_split_metrics() {
+  std::vector<MetricSpec> out;
+  for (const char* name : {"recall_ngcf@20", "ndcg@20", "hitrate@20", "precision@20"}) out.push_back(MetricSpec::parse(name));
+  return out;
+}
+
 std::vector<MetricSpec> default_metrics() {
   return {MetricSpec{MetricSpec::Kind::ndcg, 100}, MetricSpec{MetricSpec::Kind::recall, 20},
           MetricSpec{MetricSpec::Kind::recall, 50}};

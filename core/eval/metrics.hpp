@@ -32,10 +32,15 @@ struct MetricSpec {
   std::string name() const;  // "ndcg@100", "recall@20", "recall_ngcf@20", "hitrate@10", "precision@5"
   // Parses "<kind>@<k>" (case-insensitive kind, k >= 1); throws aelab::Error otherwise.
   static MetricSpec parse(const std::string& text);
+  // One line saying what it measures and whose definition it is, printed next to results so that a
+  // reader never mistakes one recall for the other (docs/METRICS.md).
+  std::string definition() const;
 };
 
 // nDCG@100, Recall@20, Recall@50.
 std::vector<MetricSpec> default_metrics();
+// The metrics of the given-split literature at k = 20: recall_ngcf@20, ndcg@20, hitrate@20, precision@20.
+std::vector<MetricSpec> given_split_metrics();
 
 struct MetricSummary {
   double mean = 0;

@@ -59,12 +59,58 @@ std::string experiment_type(const nlohmann::json& root) {
   return it->get<std::string>();
 }
 
+namespace {
+
+std::string existing_file(const JsonObject& o, const std::string& key, const ConfigLocation& where) {
+  const std::string given = o.required_string(key);
+  const std::string path = absolute_from(given, where.config_dir);
+  if (!fs::is_regular_file(path))
+    json_fail(o.path_of(key), "no such file: " + path + " (from " + json_show(given) + ", relative to the config's folder)");
+  return path;
+}
+
+// "protocol": "given_split": a per-user train/test split (docs/GIVEN_SPLIT.md).
+DataConfig parse_given_split_section(const nlohmann::json& value, const ConfigLocation& where, nlohmann::json& resolved) {
+  JsonObject o(value, "data", {"protocol", "train", "test", "layout", "users", "validation_share", "validation_seed"});
+  DataConfig data;
+  data.kind = DataConfig::Kind::given_split;
+  GivenSplitConfig& given = data.given;
+  given.train_path = existing_file(o, "train", where);
+  given.test_path = existing_file(o, "test", where);
+  const std::string layout = o.choice("layout",
+                                      {npz_layout_name(NpzLayout::detect), npz_layout_name(NpzLayout::user_item),
+                                       npz_layout_name(NpzLayout::bipartite_adjacency)},
+                                      npz_layout_name(NpzLayout::detect));
+  given.load.train_layout = parse_npz_layout(layout);
+  if (auto users = o.integer("users", 1, std::numeric_limits<std::uint32_t>::max()))
+    given.load.n_users = static_cast<std::size_t>(*users);
+  given.carve_out.share = o.number("validation_share", 0.2, 0, 1, /*min_inclusive=*/false);
+  if (given.carve_out.share >= 1) json_fail(o.path_of("validation_share"), "expected a number in (0, 1), got 1");
+  given.carve_out.seed = static_cast<std::uint32_t>(o.integer("validation_seed", 98765, 0, 4294967295LL));
+  resolved = {{"protocol", "given_split"},
+              {"train", given.train_path},
+              {"test", given.test_path},
+              {"layout", layout},
+              {"users", given.load.n_users ? nlohmann::json(*given.load.n_users) : nlohmann::json(nullptr)},
+              {"validation_share", given.carve_out.share},
+              {"validation_seed", given.carve_out.seed},
+              {"validation_min_items", given.carve_out.min_items}};
+  return data;
+}
+
+}  // namespace
+
 DataConfig parse_data_section(const nlohmann::json& value, const ConfigLocation& where, nlohmann::json& resolved) {
+  if (value.is_object() && value.contains("protocol") && value.at("protocol") == "given_split")
+    return parse_given_split_section(value, where, resolved);
+  if (value.is_object() && value.contains("protocol") && value.at("protocol") != "strong_generalization")
+    json_fail("data.protocol", "expected \"strong_generalization\" (the default) or \"given_split\", got " +
+                                   json_show(value.at("protocol")));
   const std::vector<std::string> split_keys = {"threshold", "min_uc", "min_sc", "heldout_users", "split_seed",
                                                "test_proportion"};
   const std::vector<std::string> csv_keys = {"delimiter", "header", "user_column", "item_column", "value_column",
                                              "string_ids"};
-  std::vector<std::string> allowed = {"format", "path", "split_dir", "synthetic", "save_split"};
+  std::vector<std::string> allowed = {"protocol", "format", "path", "split_dir", "synthetic", "save_split"};
   allowed.insert(allowed.end(), split_keys.begin(), split_keys.end());
   allowed.insert(allowed.end(), csv_keys.begin(), csv_keys.end());
   JsonObject o(value, "data", allowed);

@@ -8,16 +8,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/data/given_split.hpp"
 #include "core/data/loaders.hpp"
+#include "core/data/validation_carve_out.hpp"
 #include "core/data/split.hpp"
 
 namespace aelab {
 
 constexpr int kConfigSchemaVersion = 1;
 
+// The given-split protocol's data (docs/GIVEN_SPLIT.md): a per-user train/test split in NGCF text or
+// scipy .npz files, with a validation part carved out of the training rows for selection.
+struct GivenSplitConfig {
+  std::string train_path, test_path;  // absolute
+  GivenSplitOptions load;             // .npz layout and user count
+  CarveOutOptions carve_out;          // share and seed of the validation carve-out
+};
+
 struct DataConfig {
-  enum class Kind { raw, split_dir, synthetic };
+  enum class Kind { raw, split_dir, synthetic, given_split };
   Kind kind = Kind::raw;
+  GivenSplitConfig given;       // given_split: the files and the carve-out
   LoadOptions load;             // raw: format, absolute path, csv options
   std::string split_dir;        // split_dir: absolute path of a vae_cf folder
   nlohmann::json synthetic;     // synthetic: generator parameters, validated (SyntheticSpec::to_json)

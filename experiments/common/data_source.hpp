@@ -4,6 +4,7 @@
 // (core/data/synthetic.hpp) followed by the protocol. Loaded once per run; everything that went in is
 // recorded (sha256 of input and split files, sizes, the split's content digest) for the manifest.
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -14,8 +15,14 @@
 namespace aelab {
 
 struct ExperimentData {
+  // What the sweep fits and selects on: the strong-generalization split, or for a given split its
+  // validation carve-out (the training rows without the carved-out items, and the carve-out).
   SplitData split;
   std::string digest;         // split_digest(split): what point keys depend on
+  // Given split only: every training row and the test users, on which the selected points are
+  // refitted for the test numbers (or, when selecting on test, every point is fitted).
+  std::optional<SplitData> refit;
+  std::string refit_digest;
   nlohmann::json provenance;  // source, input/split file digests, protocol summary, sizes
 };
 

@@ -29,8 +29,10 @@ std::string join(const std::vector<std::string>& items) {
 
 
 
-EvaluationConfig parse_evaluation(const nlohmann::json* value, nlohmann::json& resolved) {
+EvaluationConfig parse_evaluation(const nlohmann::json* value, const std::vector<MetricSpec>& defaults,
+                                  nlohmann::json& resolved) {
   EvaluationConfig e;
+  e.metrics = defaults;
   if (value) {
     JsonObject o(*value, "evaluation", {"metrics", "save_per_user", "batch_users"});
     if (auto names = o.string_list("metrics", /*allow_empty=*/false)) {
@@ -188,7 +190,11 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
   config.data = parse_data_section(o.required("data", "an object describing the input data"), where, data_resolved);
 
   nlohmann::json evaluation_resolved;
-  config.evaluation = parse_evaluation(o.find("evaluation"), evaluation_resolved);
+  // Each protocol's literature reports its own metrics (docs/METRICS.md).
+  const bool given_split = config.data.kind == DataConfig::Kind::given_split;
+  config.evaluation =
+      parse_evaluation(o.find("evaluation"), given_split ? given_split_metrics() : default_metrics(), evaluation_resolved);
+  if (given_split) config.selection.metric = "ndcg@20";
 
   // Solvers before selection: "selection.per" is checked against their parameters.
   const auto& solvers = json_array(o.required("solvers", "a non-empty list of {\"id\", \"solver\", \"fixed\", \"grid\"}"),
@@ -208,7 +214,11 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
 
   if (const auto* selection = o.find("selection")) {
     JsonObject s(*selection, "selection", {"on", "metric", "per"});
-    config.selection.on = s.choice("on", {"validation"}, "validation");
+    config.selection.on = s.choice("on", {"validation", "test"}, "validation");
+    // Selecting on test users reproduces leaderboards that did so; their numbers are optimistic.
+    if (config.selection.on == "test" && !given_split)
+      json_fail(s.path_of("on"), "\"test\" is only for the given-split protocol (data.protocol \"given_split\"), "
+                                 "where published leaderboards selected on the test users; select on validation");
     if (auto metric = s.string("metric")) {
       try {
         config.selection.metric = MetricSpec::parse(*metric).name();

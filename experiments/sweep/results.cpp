@@ -52,13 +52,14 @@ std::string relative_point_file(const PointRecord& r) {
 
 }  // namespace
 
-std::vector<double> validation_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s) {
+std::vector<double> selection_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s) {
   std::vector<double> scores;
   for (const auto& r : records[s]) {
     double score = std::nan("");
     if (r) {
-      auto it = r->validation.metrics.find(config.selection.metric);
-      if (it != r->validation.metrics.end()) score = it->second.mean;
+      const PartResult& part = config.selection.on == "test" ? r->test : r->validation;
+      auto it = part.metrics.find(config.selection.metric);
+      if (it != part.metrics.end()) score = it->second.mean;
     }
     scores.push_back(score);
   }
@@ -173,7 +174,7 @@ SweepSelection select_points(const ExperimentConfig& config, const SweepRecords&
   SweepSelection selection;
   for (std::size_t s = 0; s < config.solvers.size(); ++s)
     selection.groups.push_back(
-        select_best(config.solvers[s].points, validation_scores(config, records, s), config.selection.per));
+        select_best(config.solvers[s].points, selection_scores(config, records, s), config.selection.per));
   const auto metric_names = config.evaluation.metric_names();
   for (std::size_t a = 0; a < config.solvers.size(); ++a)
     for (std::size_t b = a + 1; b < config.solvers.size(); ++b)

@@ -28,8 +28,9 @@ namespace aelab {
 // records[s][i]: the record of point i of config.solvers[s], if it exists (with per-user vectors).
 using SweepRecords = std::vector<std::vector<std::optional<PointRecord>>>;
 
-// The selection metric's validation mean of each point of config.solvers[s] (NaN where none).
-std::vector<double> validation_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s);
+// The selection metric's mean on the selection part (selection.on: validation, or test in leaderboard
+// mode) of each point of config.solvers[s] (NaN where none).
+std::vector<double> selection_scores(const ExperimentConfig& config, const SweepRecords& records, std::size_t s);
 
 // A paired test between two entries' selected points at compatible `per` values, on one metric.
 struct Comparison {

@@ -26,6 +26,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The split a stage fits on and evaluates, with the digest its point keys depend on.
+struct FitData {
+  const SplitData& split;
+  std::string digest;
+};
+
+// Given split: selection on the validation carve-out, then the selected points refitted on every
+// training row for the test numbers; on test ("leaderboard mode") every point is fitted on every
+// training row and the test users select.
+bool selects_on_test(const ExperimentConfig& config) { return config.selection.on == "test"; }
+
+FitData sweep_data(const ExperimentConfig& config, const ExperimentData& data) {
+  if (data.refit && selects_on_test(config)) return {*data.refit, data.refit_digest};
+  return {data.split, data.digest};
+}
+
 // ---- Stage: which points are stored already -------------------------------------------------------
 
 struct ResumeScan {
@@ -35,7 +51,7 @@ struct ResumeScan {
   std::size_t reused = 0;
 };
 
-ResumeScan scan_stored_points(const ExperimentConfig& config, const ExperimentData& data, const PointStore& store,
+ResumeScan scan_stored_points(const ExperimentConfig& config, const FitData& data, const PointStore& store,
                               bool force, Progress* progress) {
   ResumeScan scan;
   const auto metric_names = config.evaluation.metric_names();
@@ -116,7 +132,7 @@ std::string short_metric(const PartResult& part, const std::string& metric) {
 
 class UnitFitter {
  public:
-  UnitFitter(const ExperimentConfig& config, const ExperimentData& data, const PointStore& store, ResumeScan& scan,
+  UnitFitter(const ExperimentConfig& config, const FitData& data, const PointStore& store, ResumeScan& scan,
              ResumableJob& job, LinalgCache& cache, RunReport& report)
       : config_(config), data_(data), store_(store), scan_(scan), job_(job), cache_(cache), report_(report) {}
 
@@ -240,8 +256,12 @@ class UnitFitter {
     record.fit_mode = fit_mode(entry, config_.execution);
     record.key = scan_.keys[unit.solver][index];
     const auto& metrics = config_.evaluation.metrics;
-    const EvaluationResult validation = evaluate(model, data_.split.validation, metrics, config_.evaluation.batch_users);
-    const EvaluationResult test = evaluate(model, data_.split.test, metrics, config_.evaluation.batch_users);
+    // A part without users (the test part of a given split's selection fits) is not evaluated.
+    const auto part = [&](const HeldOutSet& set) {
+      return set.n_users() > 0 ? evaluate(model, set, metrics, config_.evaluation.batch_users) : EvaluationResult();
+    };
+    const EvaluationResult validation = part(data_.split.validation);
+    const EvaluationResult test = part(data_.split.test);
     record.validation = part_result(validation);
     record.test = part_result(test);
     record.test_uids = test.uids;
@@ -278,7 +298,7 @@ class UnitFitter {
   }
 
   const ExperimentConfig& config_;
-  const ExperimentData& data_;
+  const FitData& data_;
   const PointStore& store_;
   ResumeScan& scan_;
   ResumableJob& job_;
@@ -299,7 +319,7 @@ void release_unneeded(LinalgCache& cache, const FitUnit& unit, const FitUnit* pr
   else if (previous->inverse != unit.inverse) cache.release_inverse();
 }
 
-void fit_units(const ExperimentConfig& config, const ExperimentData& data, const PointStore& store,
+void fit_units(const ExperimentConfig& config, const FitData& data, const PointStore& store,
                const std::vector<FitUnit>& units, ResumeScan& scan, ResumableJob& job, RunReport& report,
                LinalgCache& cache, std::string& io_failure) {
   UnitFitter fitter(config, data, store, scan, job, cache, report);
@@ -346,7 +366,7 @@ void check_ranks_fit_items(const ExperimentConfig& config, std::size_t n_items) 
 void load_selected_per_user(const ExperimentConfig& config, const PointStore& store, SweepRecords& records) {
   for (std::size_t s = 0; s < config.solvers.size(); ++s)
     for (const auto& group :
-         select_best(config.solvers[s].points, validation_scores(config, records, s), config.selection.per))
+         select_best(config.solvers[s].points, selection_scores(config, records, s), config.selection.per))
       if (group.chosen) store.load_per_user(*records[s][*group.chosen]);
 }
 
@@ -379,70 +399,175 @@ JobOptions job_options(const ExperimentConfig& config, const RunOptions& options
   return job;
 }
 
-RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job,
-                    const RunOptions& options) {
-  std::ostream& out = options.out ? *options.out : std::cout;
-  Timer wall;
-  check_ranks_fit_items(config, data.split.n_items());
-  RunReport report;
-  report.output_dir = config.output.dir;
-  report.points = config.n_points();
+namespace {
 
-  const PointStore store(config.output.dir);
-  ResumeScan scan = scan_stored_points(config, data, store, options.force, &job.progress());
-  report.reused = scan.reused;
-  const std::vector<FitUnit> units = plan_units(config, scan.todo);
-  const MemoryPlan memory = estimate_peak_memory(config, data.split, units);
-  const std::size_t to_fit = count_todo(scan.todo);
-  refuse_what_cannot_fit(config, memory, to_fit);
+// ---- Stage: the given split's refit of the selected points -----------------------------------------
 
-  nlohmann::json manifest = started_manifest(config, data, memory);
-  write_manifest(config, manifest);
-  job.progress().log("experiment " + config.name + ": " + std::to_string(report.points) + " points, " +
-                     std::to_string(report.reused) + " stored, " + std::to_string(to_fit) + " to fit; results in " +
-                     config.output.dir);
-  if (to_fit > 0)
-    job.progress().log("estimated peak memory " + format_bytes(memory.total_bytes) + ", available " +
-                       format_bytes(memory.available_bytes));
-
-  LinalgCache cache(data.split.train, config.threads);
-  std::string io_failure;
-  job.progress().start(to_fit);
-  fit_units(config, data, store, units, scan, job, report, cache, io_failure);
-  job.progress().finish();
-  for (const auto& entry_records : scan.records)
-    for (const auto& r : entry_records) report.not_run += !r;
-  report.not_run -= report.failed;
-  report.inversions = cache.stats().inversions;
-  report.inverse_reuses = cache.stats().inverse_reuses;
-
-  if (!io_failure.empty()) {
-    finish_manifest(manifest, report, cache.stats(), wall.seconds(), io_failure);
-    manifest["status"] = "failed";
-    const std::string manifest_failure = failure_message([&] { write_manifest(config, manifest); });
-    throw Error(io_failure + (manifest_failure.empty() ? "" : "; manifest.json could not be updated either (" +
-                                                                   manifest_failure + ")"));
+// The selected points of every entry, fitted again on every training row and scored on the test
+// users (stored under <output>/refit/); their test parts replace the selection fits' empty ones.
+void refit_selected(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job, bool force,
+                    SweepRecords& records, RunReport& report) {
+  ExperimentConfig refit = config;
+  std::vector<std::vector<std::size_t>> origin(config.solvers.size());  // refit point -> the entry's point
+  for (std::size_t s = 0; s < config.solvers.size(); ++s) {
+    refit.solvers[s].points.clear();
+    for (const auto& group :
+         select_best(config.solvers[s].points, selection_scores(config, records, s), config.selection.per))
+      if (group.chosen) {
+        refit.solvers[s].points.push_back(config.solvers[s].points[*group.chosen]);
+        origin[s].push_back(*group.chosen);
+      }
   }
-  const fs::path dir(config.output.dir);
-  if (!job.failures().empty())
-    write_file_atomically((dir / "failures.json").string(), job.failures_json().dump(2) + "\n");
+  const FitData fit{*data.refit, data.refit_digest};
+  const PointStore store((fs::path(config.output.dir) / "refit").string());
+  ResumeScan scan = scan_stored_points(refit, fit, store, force, &job.progress());
+  const std::vector<FitUnit> units = plan_units(refit, scan.todo);
+  const std::size_t to_fit = count_todo(scan.todo);
+  refuse_what_cannot_fit(refit, estimate_peak_memory(refit, fit.split, units), to_fit);
+  job.progress().log("refitting the " + std::to_string(refit.n_points()) +
+                     " selected points on every training row for the test numbers (" + std::to_string(scan.reused) +
+                     " stored)");
+  RunReport refit_report;
+  std::string io_failure;
+  {
+    LinalgCache cache(fit.split.train, config.threads);
+    job.progress().start(to_fit);
+    fit_units(refit, fit, store, units, scan, job, refit_report, cache, io_failure);
+    job.progress().finish();
+  }
+  if (!io_failure.empty()) throw Error(io_failure);
+  report.refitted = refit_report.computed;
+  report.refit_reused = scan.reused;
+  report.failed += refit_report.failed;
+  for (std::size_t s = 0; s < config.solvers.size(); ++s)
+    for (std::size_t j = 0; j < origin[s].size(); ++j) {
+      std::optional<PointRecord>& refitted = scan.records[s][j];
+      if (!refitted) {
+        ++report.refit_not_run;
+        continue;
+      }
+      store.load_per_user(*refitted);
+      PointRecord& selected = *records[s][origin[s][j]];
+      selected.test = refitted->test;
+      selected.test_uids = std::move(refitted->test_uids);
+      selected.test_per_user = std::move(refitted->test_per_user);
+    }
+}
+
+// ---- The sweep, stage by stage ----------------------------------------------------------------------
+
+struct SweepState {
+  const ExperimentConfig& config;
+  const ExperimentData& data;
+  ResumableJob& job;
+  const RunOptions& options;
+  FitData fit;
+  PointStore store;
+  RunReport report;
+  ResumeScan scan;
+  std::vector<FitUnit> units;
+  MemoryPlan memory;
+  nlohmann::json manifest;
+  LinalgCache::Stats linalg;
+  Timer wall;
+};
+
+void scan_and_plan(SweepState& st) {
+  st.scan = scan_stored_points(st.config, st.fit, st.store, st.options.force, &st.job.progress());
+  st.report.reused = st.scan.reused;
+  st.units = plan_units(st.config, st.scan.todo);
+  st.memory = estimate_peak_memory(st.config, st.fit.split, st.units);
+  refuse_what_cannot_fit(st.config, st.memory, count_todo(st.scan.todo));
+}
+
+void start(SweepState& st) {
+  st.manifest = started_manifest(st.config, st.data, st.memory);
+  if (st.data.refit) {
+    st.manifest["selection"] = {{"on", st.config.selection.on}, {"optimistic", selects_on_test(st.config)}};
+    if (selects_on_test(st.config))
+      st.job.progress().log("warning: hyperparameters are selected on the test users (leaderboard mode): the test "
+                            "numbers are optimistic");
+  }
+  write_manifest(st.config, st.manifest);
+  const std::size_t to_fit = count_todo(st.scan.todo);
+  st.job.progress().log("experiment " + st.config.name + ": " + std::to_string(st.report.points) + " points, " +
+                        std::to_string(st.report.reused) + " stored, " + std::to_string(to_fit) + " to fit; results in " +
+                        st.config.output.dir);
+  if (to_fit > 0)
+    st.job.progress().log("estimated peak memory " + format_bytes(st.memory.total_bytes) + ", available " +
+                          format_bytes(st.memory.available_bytes));
+}
+
+void fit(SweepState& st) {
+  std::string io_failure;
+  {
+    LinalgCache cache(st.fit.split.train, st.config.threads);
+    st.job.progress().start(count_todo(st.scan.todo));
+    fit_units(st.config, st.fit, st.store, st.units, st.scan, st.job, st.report, cache, io_failure);
+    st.job.progress().finish();
+    st.linalg = cache.stats();
+  }
+  for (const auto& entry_records : st.scan.records)
+    for (const auto& r : entry_records) st.report.not_run += !r;
+  st.report.not_run -= st.report.failed;
+  st.report.inversions = st.linalg.inversions;
+  st.report.inverse_reuses = st.linalg.inverse_reuses;
+  if (io_failure.empty()) return;
+  finish_manifest(st.manifest, st.report, st.linalg, st.wall.seconds(), io_failure);
+  st.manifest["status"] = "failed";
+  const std::string manifest_failure = failure_message([&] { write_manifest(st.config, st.manifest); });
+  throw Error(io_failure + (manifest_failure.empty() ? "" : "; manifest.json could not be updated either (" +
+                                                                 manifest_failure + ")"));
+}
+
+void write_outputs(SweepState& st) {
+  const fs::path dir(st.config.output.dir);
+  if (!st.job.failures().empty())
+    write_file_atomically((dir / "failures.json").string(), st.job.failures_json().dump(2) + "\n");
   else
     fs::remove(dir / "failures.json");
-  load_selected_per_user(config, store, scan.records);
-  report.selection = write_run_outputs(config, scan.records);
-  report.records = std::move(scan.records);
-  finish_manifest(manifest, report, cache.stats(), wall.seconds(), "");
-  write_manifest(config, manifest);
+  if (!st.data.refit || selects_on_test(st.config)) load_selected_per_user(st.config, st.store, st.scan.records);
+  st.report.selection = write_run_outputs(st.config, st.scan.records);
+  st.report.records = std::move(st.scan.records);
+  finish_manifest(st.manifest, st.report, st.linalg, st.wall.seconds(), "");
+  if (st.data.refit && !selects_on_test(st.config))
+    st.manifest["refit"] = {{"computed", st.report.refitted}, {"reused", st.report.refit_reused},
+                            {"not_run", st.report.refit_not_run}};
+  write_manifest(st.config, st.manifest);
+}
 
+void plot_and_report(SweepState& st) {
   // The approximation-gap plot is drawn after its section runs (experiments/gap/gap_section.hpp).
   std::vector<std::string> sweep_plots;
-  for (const auto& kind : config.output.plots)
+  for (const auto& kind : st.config.output.plots)
     if (kind != "approximation_gap") sweep_plots.push_back(kind);
-  std::ostream& log_stream = options.log ? *options.log : std::cerr;
-  if (options.plots && !sweep_plots.empty())
-    draw_run_plots(config.output.dir, sweep_plots, "plots", options.quiet, out, log_stream);
-  if (!options.quiet) print_summary(out, config, report);
-  return report;
+  std::ostream& out = st.options.out ? *st.options.out : std::cout;
+  std::ostream& log_stream = st.options.log ? *st.options.log : std::cerr;
+  if (st.options.plots && !sweep_plots.empty())
+    draw_run_plots(st.config.output.dir, sweep_plots, "plots", st.options.quiet, out, log_stream);
+  if (st.options.quiet) return;
+  print_summary(out, st.config, st.report);
+  for (const MetricSpec& m : st.config.evaluation.metrics) out << "  " << m.definition() << "\n";
+  if (st.data.refit && selects_on_test(st.config))
+    out << "warning: selected on the test users (leaderboard mode): these test numbers are optimistic\n";
+}
+
+}  // namespace
+
+RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job,
+                    const RunOptions& options) {
+  check_ranks_fit_items(config, data.split.n_items());
+  SweepState st{config, data, job, options, sweep_data(config, data), PointStore(config.output.dir), {}, {}, {}, {}, {}, {}, {}};
+  st.report.output_dir = config.output.dir;
+  st.report.points = config.n_points();
+  scan_and_plan(st);
+  start(st);
+  fit(st);
+  if (data.refit && !selects_on_test(config) && st.report.not_run == 0)
+    refit_selected(config, data, job, options.force, st.scan.records, st.report);
+  write_outputs(st);
+  plot_and_report(st);
+  return st.report;
 }
 
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {
@@ -450,7 +575,7 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
     check_ranks_fit_items(config, data.split.n_items());
     std::ostream& out = options.out ? *options.out : std::cout;
     const PointStore store(config.output.dir);
-    ResumeScan scan = scan_stored_points(config, data, store, options.force, nullptr);
+    ResumeScan scan = scan_stored_points(config, sweep_data(config, data), store, options.force, nullptr);
     const std::vector<FitUnit> units = plan_units(config, scan.todo);
     print_plan(out, config, data, scan.todo, units, estimate_peak_memory(config, data.split, units));
     RunReport report;

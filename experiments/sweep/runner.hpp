@@ -38,7 +38,9 @@ struct RunReport {
   std::size_t computed = 0;  // fitted by this run
   std::size_t failed = 0;    // fits that threw (reported in failures.json)
   std::size_t not_run = 0;   // left for a later run (max_fits)
-  bool complete() const { return failed == 0 && not_run == 0; }
+  // Given split: the selected points refitted on every training row (fitted now, stored, left).
+  std::size_t refitted = 0, refit_reused = 0, refit_not_run = 0;
+  bool complete() const { return failed == 0 && not_run == 0 && refit_not_run == 0; }
   std::size_t inversions = 0;  // distinct inverses computed (LinalgCache statistics)
   std::size_t inverse_reuses = 0;
   SweepRecords records;        // the point records at the end (per-user vectors of the chosen points only)
