@@ -12,11 +12,11 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
-#include "cli/data_options.hpp"
+#include "cli/command_line.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/linalg/blas.hpp"
 #include "core/linalg/dense_linalg.hpp"
@@ -200,47 +200,41 @@ int run(const Arguments& args) {
       "aelab bench closed-form",
       "Algorithm 1 (closed_form_approx) against the SPD inverse on synthetic data: Gram, inverse, total per rank,\n"
       "ratio total / inverse, the floor ratio (inverse + two n x n x (k+1) products: no implementation can go\n"
-      "below it), eigensolver, peak RSS, and a rank sweep against a single rank.",
-      {{"sizes", "N,N,...", "item counts in float64 (default 2000,5000,10000)"},
-       {"f32-sizes", "N,N,...", "item counts in float32 (default 20000; \"none\" to skip)"},
-       {"ranks", "K,K,...", "ranks fitted one by one (default 10,100,1000)"},
-       {"sweep", "K,K,...", "ranks of the sweep, ascending (default 10,20,50,100,200,500,1000; \"none\" to skip)"},
-       {"users-per-item", "R", "training users = R x items (default 10)"},
-       {"items-per-user", "A", "mean interactions per user (default 40)"},
-       {"lambda", "L", "lambda (default 100)"},
-       {"p", "P", "dropout probability (default 0.25)"},
-       {"eigen", "METHOD", "auto (default), arpack, block or dense"},
-       {"threads", "N", "BLAS threads (default: all cores)"},
-       {"no-keep-gram", "", "rebuild G from the sparse rows whenever needed instead of keeping a copy"}});
-  if (!cl.parse(args)) return 0;
+      "below it), eigensolver, peak RSS, and a rank sweep against a single rank.");
   Settings settings;
-  auto integers = [](const std::string& text, const char* option) {
-    return cli::positive_integer_list(text, "aelab bench closed-form", option);
+  std::string sizes_text = "2000,5000,10000", f32_text = "20000", ranks_text = "10,100,1000",
+              sweep_text = "10,20,50,100,200,500,1000";
+  std::optional<int> threads;
+  bool no_keep_gram = false;
+  cl.option("--sizes", sizes_text, "N,N,...", "item counts in float64 (default 2000,5000,10000)")
+      ->check(cli::positive_integer_list());
+  cl.option("--f32-sizes", f32_text, "N,N,...", "item counts in float32 (default 20000; \"none\" to skip)")
+      ->check(cli::positive_integer_list(true));
+  cl.option("--ranks", ranks_text, "K,K,...", "ranks fitted one by one (default 10,100,1000)")
+      ->check(cli::positive_integer_list());
+  cl.option("--sweep", sweep_text, "K,K,...", "ranks of the sweep, ascending (default 10,20,50,100,200,500,1000; \"none\" to skip)")
+      ->check(cli::positive_integer_list(true));
+  cl.option("--users-per-item", settings.users_per_item, "R", "training users = R x items (default 10)")
+      ->check(cli::integer_at_least(1));
+  cl.option("--items-per-user", settings.items_per_user, "A", "mean interactions per user (default 40)")
+      ->check(cli::number_at_least(2));
+  cl.option("--lambda", settings.lambda, "L", "lambda (default 100)");
+  cl.option("--p", settings.p, "P", "dropout probability (default 0.25)");
+  cl.option("--eigen", settings.eigen, "METHOD", "auto (default), arpack, block or dense");
+  cl.option("--threads", threads, "N", "BLAS threads (default: all cores)")->check(cli::integer_at_least(1));
+  cl.flag("--no-keep-gram", no_keep_gram, "rebuild G from the sparse rows whenever needed instead of keeping a copy");
+  if (!cl.parse(args)) return 0;
+  auto integers = [&](const std::string& text, const char* option) {
+    return text == "none" ? std::vector<std::size_t>{} : cli::positive_integers(text, cl.command(), option);
   };
-  const auto sizes = integers(cl.value("sizes").value_or("2000,5000,10000"), "sizes");
-  const std::string f32_text = cl.value("f32-sizes").value_or("20000");
-  const auto f32_sizes = f32_text == "none" ? std::vector<std::size_t>{} : integers(f32_text, "f32-sizes");
-  settings.ranks = integers(cl.value("ranks").value_or("10,100,1000"), "ranks");
-  const std::string sweep_text = cl.value("sweep").value_or("10,20,50,100,200,500,1000");
-  if (sweep_text != "none") settings.sweep = integers(sweep_text, "sweep");
+  const auto sizes = integers(sizes_text, "--sizes");
+  const auto f32_sizes = integers(f32_text, "--f32-sizes");
+  settings.ranks = integers(ranks_text, "--ranks");
+  settings.sweep = integers(sweep_text, "--sweep");
   if (!std::is_sorted(settings.sweep.begin(), settings.sweep.end()))
     throw Error("aelab bench closed-form: --sweep ranks must be ascending");
-  if (auto r = cl.integer("users-per-item")) {
-    if (*r < 1) throw Error("aelab bench closed-form: --users-per-item must be >= 1");
-    settings.users_per_item = static_cast<std::size_t>(*r);
-  }
-  if (auto a = cl.number("items-per-user")) {
-    if (!(*a >= 2)) throw Error("aelab bench closed-form: --items-per-user must be >= 2");
-    settings.items_per_user = *a;
-  }
-  if (auto l = cl.number("lambda")) settings.lambda = *l;
-  if (auto p = cl.number("p")) settings.p = *p;
-  settings.eigen = cl.value("eigen").value_or("auto");
-  settings.keep_gram = !cl.flag("no-keep-gram");
-  if (auto t = cl.integer("threads")) {
-    if (*t < 1) throw Error("aelab bench closed-form: --threads must be >= 1");
-    set_blas_threads(static_cast<int>(*t));
-  }
+  settings.keep_gram = !no_keep_gram;
+  if (threads) set_blas_threads(*threads);
   // Validate the solver parameters once, before any work.
   builtin_registry().get("closed_form_approx").make_params({{"lambda", settings.lambda}, {"p", settings.p}, {"eigen", settings.eigen}});
   std::cout << "closed-form: lambda " << settings.lambda << ", p " << settings.p << ", eigen " << settings.eigen

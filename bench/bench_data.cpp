@@ -5,10 +5,11 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
-#include "cli/data_options.hpp"
+#include "cli/command_line.hpp"
+#include "cli/text_format.hpp"
 #include "core/data/loaders.hpp"
 #include "core/data/split.hpp"
 #include "core/data/synthetic.hpp"
@@ -50,26 +51,30 @@ std::string rate(double rows, double seconds) {
 int bench_data(const Arguments& args) {
   const std::string command = "aelab bench data";
   cli::CommandLine cl(command,
-                      "Parse and split throughput on an ML-20M-shaped synthetic ratings.csv (generated once, then reused).",
-                      {{"rows", "N", "rows of the synthetic file (default 20000263, ML-20M's count)"},
-                       {"dir", "DIR", "folder of the generated file (default bench-data/ in the current folder)"},
-                       {"file", "PATH", "use this movielens-csv file instead of a generated one"},
-                       {"heldout", "H", "held-out users per part (default 10000 scaled with the rows)"},
-                       {"seed", "S", "generator seed (default 1)"},
-                       {"keep-split", "", "keep the written split folder next to the data file"}});
+                      "Parse and split throughput on an ML-20M-shaped synthetic ratings.csv (generated once, then reused).");
+  std::size_t rows = static_cast<std::size_t>(kMl20mRows);
+  std::string dir = "bench-data";
+  std::optional<std::string> file;
+  std::optional<std::size_t> heldout;
+  std::uint64_t seed = 1;
+  bool keep_split = false;
+  cl.option("--rows", rows, "N", "rows of the synthetic file (default 20000263, ML-20M's count)")
+      ->check(cli::integer_at_least(1000));
+  cl.option("--dir", dir, "DIR", "folder of the generated file (default bench-data/ in the current folder)");
+  cl.option("--file", file, "PATH", "use this movielens-csv file instead of a generated one")->check(cli::existing_file());
+  cl.option("--heldout", heldout, "H", "held-out users per part (default 10000 scaled with the rows)");
+  cl.option("--seed", seed, "S", "generator seed (default 1)");
+  cl.flag("--keep-split", keep_split, "keep the written split folder next to the data file");
   if (!cl.parse(args)) return 0;
-  const std::size_t rows = cli::count_option(cl, command, "rows", static_cast<std::size_t>(kMl20mRows));
-  if (rows < 1000) throw Error(command + ": --rows expects at least 1000, got " + std::to_string(rows));
-  const std::string dir = cl.value("dir").value_or("bench-data");
   std::string path;
   std::cout << "command: aelab bench data";
   for (const auto& a : args) std::cout << " " << a;
   std::cout << "\n";
 
-  if (auto file = cl.value("file")) {
+  if (file) {
     path = *file;
   } else {
-    const SyntheticSpec spec = scaled_spec(rows, cli::count_option(cl, command, "seed", 1));
+    const SyntheticSpec spec = scaled_spec(rows, seed);
     std::filesystem::create_directories(dir);
     path = dir + "/ml20m-shaped-" + std::to_string(rows) + "-seed" + std::to_string(spec.seed) + ".csv";
     if (std::filesystem::exists(path)) {
@@ -95,8 +100,7 @@ int bench_data(const Arguments& args) {
   SplitOptions options;
   options.threshold = 3.5;
   options.min_uc = 5;
-  options.heldout_users = cli::count_option(
-      cl, command, "heldout",
+  options.heldout_users = heldout.value_or(
       std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(10000.0 * static_cast<double>(rows) / kMl20mRows))));
   timer.restart();
   SplitSummary summary;
@@ -115,7 +119,7 @@ int bench_data(const Arguments& args) {
   std::cout << "write: " << split.train.size() + split.validation_tr.size() + split.validation_te.size() +
                                 split.test_tr.size() + split.test_te.size()
             << " rows in " << cli::seconds_text(write_seconds) << " (fsync included)\n";
-  if (!cl.flag("keep-split")) std::filesystem::remove_all(out);
+  if (!keep_split) std::filesystem::remove_all(out);
 
   const double total = parse_seconds + split_seconds;
   std::cout << "parse+split: " << cli::seconds_text(total) << " for " << raw.n_rows() << " rows ("

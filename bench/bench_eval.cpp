@@ -10,8 +10,7 @@
 #include <random>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
-#include "cli/data_options.hpp"
+#include "cli/command_line.hpp"
 #include "core/eval/metrics.hpp"
 #include "core/linalg/blas.hpp"
 #include "core/solver/models.hpp"
@@ -52,20 +51,19 @@ int bench_eval(const Arguments& args) {
   const std::string command = "aelab bench eval";
   cli::CommandLine cl(command,
                       "Evaluation throughput (scores, top-100, nDCG@100 and Recall@20/50 per held-out user) of random\n"
-                      "low-rank and dense models, at the run's BLAS threads and on one thread.",
-                      {{"items", "N", "items (default 10000)"},
-                       {"users", "U", "held-out users (default 20000)"},
-                       {"per-user", "A", "fold-in and held-out items per user (default 25 each)"},
-                       {"ranks", "K,K,...", "ranks of the low-rank models (default 10,100,1000)"},
-                       {"no-dense", "", "skip the dense n x n model"}});
+                      "low-rank and dense models, at the run's BLAS threads and on one thread.");
+  std::size_t n = 10000, users = 20000, per_user = 25;
+  std::string ranks_text = "10,100,1000";
+  bool no_dense = false;
+  cl.option("--items", n, "N", "items (default 10000)")->check(cli::integer_at_least(2));
+  cl.option("--users", users, "U", "held-out users (default 20000)")->check(cli::integer_at_least(1));
+  cl.option("--per-user", per_user, "A", "fold-in and held-out items per user (default 25 each)")->check(cli::integer_at_least(1));
+  cl.option("--ranks", ranks_text, "K,K,...", "ranks of the low-rank models (default 10,100,1000)")
+      ->check(cli::positive_integer_list());
+  cl.flag("--no-dense", no_dense, "skip the dense n x n model");
   if (!cl.parse(args)) return 0;
-  const std::size_t n = cli::count_option(cl, command, "items", 10000);
-  const std::size_t users = cli::count_option(cl, command, "users", 20000);
-  const std::size_t per_user = cli::count_option(cl, command, "per-user", 25);
-  if (n < 2 || users < 1 || per_user < 1 || per_user >= n)
-    throw Error(command + ": expected --items >= 2, --users >= 1 and 1 <= --per-user < --items");
-  const std::vector<std::size_t> ranks =
-      cli::positive_integer_list(cl.value("ranks").value_or("10,100,1000"), command, "ranks");
+  if (per_user >= n) throw Error(command + ": --per-user must be below --items (" + std::to_string(n) + ")");
+  const std::vector<std::size_t> ranks = cli::positive_integers(ranks_text, command, "--ranks");
   for (std::size_t k : ranks)
     if (k > n) throw Error(command + ": --ranks: rank " + std::to_string(k) + " exceeds --items " + std::to_string(n));
   const int threads = blas_threads();
@@ -84,7 +82,7 @@ int bench_eval(const Arguments& args) {
     const arma::mat U(n, k, arma::fill::randn), V(n, k, arma::fill::randn);
     report("low rank k = " + std::to_string(k), LowRankModel<double>(U, V), set, threads);
   }
-  if (!cl.flag("no-dense")) report("dense n x n", DenseItemModel<double>(arma::mat(n, n, arma::fill::randn)), set, threads);
+  if (!no_dense) report("dense n x n", DenseItemModel<double>(arma::mat(n, n, arma::fill::randn)), set, threads);
   return 0;
 }
 

@@ -5,11 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
-#include "cli/data_options.hpp"
+#include "cli/command_line.hpp"
+#include "cli/text_format.hpp"
 #include "core/data/split.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/data/vae_cf.hpp"
@@ -35,36 +36,33 @@ int bench_exact(const Arguments& args) {
   const std::string command = "aelab bench exact";
   cli::CommandLine cl(command,
                       "Iterations and time of the exact solver to its tolerance from the Algorithm 1 and random starts, "
-                      "and the cost of one iteration against one SPD inverse.",
-                      {{"items", "N", "synthetic items (default 5000)"},
-                       {"users", "M", "synthetic users (default 5 x items)"},
-                       {"latent-dim", "D", "topics of the synthetic preferences (default 1000: a spectrum that decays through rank 500; ranks far above it meet a flat noise bulk, where convergence is slow)"},
-                       {"ranks", "K,K,...", "ranks (default 10,100,500)"},
-                       {"lambda", "L", "L2 weight (default 300)"},
-                       {"p", "P", "dropout probability (default 0.33)"},
-                       {"dtype", "T", "float64 (default) or float32"},
-                       {"max-iterations", "I", "iteration limit per fit (default 5000)"},
-                       {"tolerance", "E", "relative gradient norm to reach (default 1e-6)"},
-                       {"starts", "S,S", "starts to run (default closed_form_approx,random)"},
-                       {"seed", "S", "data and random-start seed (default 1)"}});
+                      "and the cost of one iteration against one SPD inverse.");
+  std::size_t items = 5000, latent_dim = 1000, max_iterations = 5000, seed = 1;
+  std::optional<std::size_t> users_given;
+  std::string ranks_text = "10,100,500", dtype_text = "float64", starts_text = "closed_form_approx,random";
+  double lambda = 300, p = 0.33, tolerance = 1e-6;
+  cl.option("--items", items, "N", "synthetic items (default 5000)")->check(cli::integer_at_least(50));
+  cl.option("--users", users_given, "M", "synthetic users (default 5 x items)");
+  cl.option("--latent-dim", latent_dim, "D", "topics of the synthetic preferences (default 1000: a spectrum that decays through rank 500; ranks far above it meet a flat noise bulk, where convergence is slow)");
+  cl.option("--ranks", ranks_text, "K,K,...", "ranks (default 10,100,500)")->check(cli::positive_integer_list());
+  cl.option("--lambda", lambda, "L", "L2 weight (default 300)");
+  cl.option("--p", p, "P", "dropout probability (default 0.33)");
+  cl.option("--dtype", dtype_text, "T", "float64 (default) or float32")->check(cli::one_of({"float64", "float32"}));
+  cl.option("--max-iterations", max_iterations, "I", "iteration limit per fit (default 5000)");
+  cl.option("--tolerance", tolerance, "E", "relative gradient norm to reach (default 1e-6)");
+  cl.option("--starts", starts_text, "S,S", "starts to run (default closed_form_approx,random)");
+  cl.option("--seed", seed, "S", "data and random-start seed (default 1)");
   if (!cl.parse(args)) return 0;
   std::cout << "command: " << command;
   for (const auto& a : args) std::cout << " " << a;
   std::cout << "\n";
 
-  const std::size_t items = cli::count_option(cl, command, "items", 5000);
-  if (items < 50) throw Error(command + ": --items expects at least 50, got " + std::to_string(items));
-  const std::size_t users = cli::count_option(cl, command, "users", 5 * items);
-  const std::vector<std::size_t> ranks =
-      cli::positive_integer_list(cl.value("ranks").value_or("10,100,500"), "aelab bench exact", "ranks");
-  const double lambda = cl.number("lambda").value_or(300.0), p = cl.number("p").value_or(0.33);
-  const Dtype dtype = parse_dtype(cl.value("dtype").value_or("float64"));
-  const std::size_t max_iterations = cli::count_option(cl, command, "max-iterations", 5000);
-  const double tolerance = cl.number("tolerance").value_or(1e-6);
-  const std::size_t seed = cli::count_option(cl, command, "seed", 1);
+  const std::size_t users = users_given.value_or(5 * items);
+  const std::vector<std::size_t> ranks = cli::positive_integers(ranks_text, command, "--ranks");
+  const Dtype dtype = parse_dtype(dtype_text);
   std::vector<std::string> starts;
   {
-    std::stringstream in(cl.value("starts").value_or("closed_form_approx,random"));
+    std::stringstream in(starts_text);
     for (std::string s; std::getline(in, s, ',');) starts.push_back(s);
   }
 
@@ -74,7 +72,7 @@ int bench_exact(const Arguments& args) {
   spec.users = users;
   spec.mean_items_per_user = std::min(60.0, 0.3 * static_cast<double>(items));
   spec.seed = seed;
-  spec.latent_dim = cli::count_option(cl, command, "latent-dim", 1000);
+  spec.latent_dim = latent_dim;
   Timer timer;
   SplitOptions split_options;
   split_options.threshold = 3.5;

@@ -6,11 +6,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
-#include "cli/data_options.hpp"
+#include "cli/command_line.hpp"
+#include "cli/text_format.hpp"
 #include "core/data/given_split.hpp"
 #include "core/data/ngcf_text.hpp"
 #include "core/data/npz.hpp"
@@ -49,16 +50,18 @@ void print_timings(const char* stage, const Timings& t) {
 
 int bench_given_split(const Arguments& args) {
   const std::string command = "aelab bench given-split";
-  cli::CommandLine cl(command, "Load time of a given train/test split (default: Gowalla of ../shared/data).",
-                      {{"train", "PATH", "training file, text or .npz (default gowalla-ngcf/s_adj_mat.npz)"},
-                       {"test", "PATH", "test file, text or .npz (default gowalla-ngcf/test.txt)"},
-                       {"users", "U", "user count of a training bipartite adjacency (default: inferred)"},
-                       {"repeat", "N", "runs of each stage (default 5)"}});
+  cli::CommandLine cl(command, "Load time of a given train/test split (default: Gowalla of ../shared/data).");
+  std::optional<std::string> train_given, test_given;
+  std::optional<std::size_t> users;
+  std::size_t repeat = 5;
+  cl.option("--train", train_given, "PATH", "training file, text or .npz (default gowalla-ngcf/s_adj_mat.npz)");
+  cl.option("--test", test_given, "PATH", "test file, text or .npz (default gowalla-ngcf/test.txt)");
+  cl.option("--users", users, "U", "user count of a training bipartite adjacency (default: inferred)");
+  cl.option("--repeat", repeat, "N", "runs of each stage (default 5)")->check(cli::integer_in(1, 1000000));
   if (!cl.parse(args)) return 0;
-  const bool defaults = !cl.value("train") && !cl.value("test");
-  const std::string train = cl.value("train").value_or(shared_data_file("gowalla-ngcf/s_adj_mat.npz"));
-  const std::string test = cl.value("test").value_or(shared_data_file("gowalla-ngcf/test.txt"));
-  const std::size_t repeat = std::max<std::size_t>(1, cli::count_option(cl, command, "repeat", 5));
+  const bool defaults = !train_given && !test_given;
+  const std::string train = train_given.value_or(shared_data_file("gowalla-ngcf/s_adj_mat.npz"));
+  const std::string test = test_given.value_or(shared_data_file("gowalla-ngcf/test.txt"));
   std::cout << "command: " << command;
   for (const auto& a : args) std::cout << " " << a;
   std::cout << "\n";
@@ -67,7 +70,7 @@ int bench_given_split(const Arguments& args) {
     return 0;
   }
   GivenSplitOptions options;
-  if (cl.value("users")) options.n_users = cli::count_option(cl, command, "users", 0);
+  if (users) options.n_users = *users;
 
   const bool peak_resets = reset_peak_rss();
   Timings whole, train_alone, test_alone;

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
+#include "cli/command_line.hpp"
 #include "core/data/loaders.hpp"
 #include "core/data/split.hpp"
 #include "core/data/vae_cf.hpp"
@@ -58,27 +58,26 @@ std::string default_data_dir() {
 
 int run(const Arguments& args) {
   cli::CommandLine cl("aelab bench mlp",
-                      "Training throughput of the mlp solver (users per second per epoch), float32 vs float64.",
-                      {{"data", "LIST", "data sets (default ml-latest-small,citeulike-a)"},
-                       {"data-dir", "DIR", "folder holding them (default $AELAB_SHARED_DATA or ../shared/data)"},
-                       {"hidden", "LIST", "hidden widths before the rank layer (default 600)"},
-                       {"rank", "K", "width of the last hidden layer (default 200)"},
-                       {"activation", "NAME", "activation (default tanh)"},
-                       {"precision", "LIST", "precisions (default float32,float64)"},
-                       {"epochs", "N", "epochs per run; the median epoch is reported (default 3)"},
-                       {"batch-size", "B", "users per mini-batch (default 256)"},
-                       {"max-users", "M", "train on the first M users only (default: all; for smoke tests)"}});
+                      "Training throughput of the mlp solver (users per second per epoch), float32 vs float64.");
+  std::string data_text = "ml-latest-small,citeulike-a", data_dir = default_data_dir(), hidden_text = "600",
+              activation = "tanh", precision_text = "float32,float64";
+  long long rank = 200, epochs = 3, batch_size = 256;
+  std::size_t max_users = 0;
+  cl.option("--data", data_text, "LIST", "data sets (default ml-latest-small,citeulike-a)");
+  cl.option("--data-dir", data_dir, "DIR", "folder holding them (default $AELAB_SHARED_DATA or ../shared/data)")
+      ->check(cli::existing_folder());
+  cl.option("--hidden", hidden_text, "LIST", "hidden widths before the rank layer (default 600)");
+  cl.option("--rank", rank, "K", "width of the last hidden layer (default 200)");
+  cl.option("--activation", activation, "NAME", "activation (default tanh)");
+  cl.option("--precision", precision_text, "LIST", "precisions (default float32,float64)");
+  cl.option("--epochs", epochs, "N", "epochs per run; the median epoch is reported (default 3)");
+  cl.option("--batch-size", batch_size, "B", "users per mini-batch (default 256)");
+  cl.option("--max-users", max_users, "M", "train on the first M users only (default: all; for smoke tests)");
   if (!cl.parse(args)) return 0;
-  const auto data_sets = split_list(cl.value("data").value_or("ml-latest-small,citeulike-a"));
-  const std::string data_dir = cl.value("data-dir").value_or(default_data_dir());
+  const auto data_sets = split_list(data_text);
   nlohmann::json hidden = nlohmann::json::array();
-  for (const auto& w : split_list(cl.value("hidden").value_or("600"))) hidden.push_back(parse_cli_value(w));
-  const long long rank = cl.integer("rank").value_or(200);
-  const std::string activation = cl.value("activation").value_or("tanh");
-  const auto precisions = split_list(cl.value("precision").value_or("float32,float64"));
-  const long long epochs = cl.integer("epochs").value_or(3);
-  const long long batch_size = cl.integer("batch-size").value_or(256);
-  const long long max_users = cl.integer("max-users").value_or(0);
+  for (const auto& w : split_list(hidden_text)) hidden.push_back(parse_cli_value(w));
+  const auto precisions = split_list(precision_text);
 
   const Registry registry = builtin_registry();
   const Solver& solver = registry.get("mlp");
@@ -91,7 +90,7 @@ int run(const Arguments& args) {
             << std::setw(14) << "users/s" << std::setw(12) << "peak RSS" << "\n";
   for (const auto& name : data_sets) {
     BinaryCsr X = load_training_matrix(name, data_dir);
-    if (max_users > 0 && static_cast<std::size_t>(max_users) < X.n_rows()) X = X.slice_rows(0, static_cast<std::size_t>(max_users));
+    if (max_users > 0 && max_users < X.n_rows()) X = X.slice_rows(0, max_users);
     for (const auto& precision : precisions) {
       ParamSet params;
       try {

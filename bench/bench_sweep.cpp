@@ -9,12 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
 
 #include "bench/suites.hpp"
-#include "cli/args.hpp"
+#include "cli/command_line.hpp"
 #include "core/data/split.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/data/vae_cf.hpp"
@@ -52,30 +53,32 @@ double seconds_of(const nlohmann::json& j, const char* key) {
 int run_sweep_bench(const Arguments& args) {
   cli::CommandLine cl("aelab bench sweep",
                       "Runs a rank x lambda x p sweep of the closed forms through the runner on synthetic data and splits\n"
-                      "its wall time into inverses, eigendecompositions, scoring and runner overhead.",
-                      {{"items", "N", "items of the synthetic data (default 3000)"},
-                       {"users", "M", "users of the synthetic data (default 10 x items)"},
-                       {"solvers", "LIST", "solvers to sweep (default closed_form_approx,unconstrained)"},
-                       {"ranks", "LIST", "ranks, \"full\" allowed (default 10,20,50,100,200,500,1000,full)"},
-                       {"lambdas", "LIST", "lambda values (default 100,300,1000)"},
-                       {"ps", "LIST", "p values (default 0.25,0.33)"},
-                       {"dtype", "D", "float64 (default) or float32"},
-                       {"threads", "T", "BLAS threads (default: OpenBLAS's)"},
-                       {"out", "DIR", "keep the results in DIR (default: a temporary folder, removed)"}});
+                      "its wall time into inverses, eigendecompositions, scoring and runner overhead.");
+  long long items = 3000;
+  std::optional<long long> users_given;
+  std::string solvers_text = "closed_form_approx,unconstrained", ranks_text = "10,20,50,100,200,500,1000,full",
+              lambdas_text = "100,300,1000", ps_text = "0.25,0.33", dtype = "float64";
+  int threads = 0;
+  std::optional<std::string> out;
+  cl.option("--items", items, "N", "items of the synthetic data (default 3000)")->check(cli::integer_at_least(50));
+  cl.option("--users", users_given, "M", "users of the synthetic data (default 10 x items)")->check(cli::integer_at_least(100));
+  cl.option("--solvers", solvers_text, "LIST", "solvers to sweep (default closed_form_approx,unconstrained)");
+  cl.option("--ranks", ranks_text, "LIST", "ranks, \"full\" allowed (default 10,20,50,100,200,500,1000,full)");
+  cl.option("--lambdas", lambdas_text, "LIST", "lambda values (default 100,300,1000)");
+  cl.option("--ps", ps_text, "LIST", "p values (default 0.25,0.33)");
+  cl.option("--dtype", dtype, "D", "float64 (default) or float32");
+  cl.option("--threads", threads, "T", "BLAS threads (default: OpenBLAS's)");
+  cl.option("--out", out, "DIR", "keep the results in DIR (default: a temporary folder, removed)");
   if (!cl.parse(args)) return 0;
-  const long long items = cl.integer("items").value_or(3000);
-  const long long users = cl.integer("users").value_or(10 * items);
-  if (items < 50 || users < 100) throw Error("aelab bench sweep: needs --items >= 50 and --users >= 100");
-  const nlohmann::json ranks = parse_list("ranks", cl.value("ranks").value_or("10,20,50,100,200,500,1000,full"));
-  const nlohmann::json lambdas = parse_list("lambdas", cl.value("lambdas").value_or("100,300,1000"));
-  const nlohmann::json ps = parse_list("ps", cl.value("ps").value_or("0.25,0.33"));
-  const nlohmann::json solvers = parse_list("solvers", cl.value("solvers").value_or("closed_form_approx,unconstrained"));
-  const std::string dtype = cl.value("dtype").value_or("float64");
-  const int threads = static_cast<int>(cl.integer("threads").value_or(0));
+  const long long users = users_given.value_or(10 * items);
+  const nlohmann::json ranks = parse_list("ranks", ranks_text);
+  const nlohmann::json lambdas = parse_list("lambdas", lambdas_text);
+  const nlohmann::json ps = parse_list("ps", ps_text);
+  const nlohmann::json solvers = parse_list("solvers", solvers_text);
 
-  const bool keep = cl.value("out").has_value();
+  const bool keep = out.has_value();
   const std::string out_dir =
-      keep ? fs::absolute(*cl.value("out")).string()
+      keep ? fs::absolute(*out).string()
            : (fs::temp_directory_path() / ("aelab-bench-sweep-" + std::to_string(::getpid()))).string();
 
   // The data: the synthetic generator through the protocol, as a config's "synthetic" source does.
@@ -131,8 +134,9 @@ int run_sweep_bench(const Arguments& args) {
     const auto& t = point.at("timings");
     scoring += seconds_of(t, "validation_seconds") + seconds_of(t, "test_seconds");
     // A sweep's eigendecomposition is reported by each of its models: count it at its first rank.
-    if (t.value("sweep_position", 0) == 1 && point.at("diagnostics").contains("seconds")) {
-      eigen += seconds_of(point.at("diagnostics").at("seconds"), "eigen");
+    const nlohmann::json& fit_report = point.at("report");
+    if (t.value("sweep_position", 0) == 1 && fit_report.is_object() && fit_report.contains("seconds")) {
+      eigen += seconds_of(fit_report.at("seconds"), "eigen");
       ++sweeps;
     }
   }

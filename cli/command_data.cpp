@@ -1,13 +1,14 @@
 // `aelab data inspect` (counts, density, duplicates, value and activity distributions of a raw file)
 // and `aelab data formats` (the loader formats).
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
+#include "cli/text_format.hpp"
 #include "core/util/error.hpp"
 #include "core/util/timer.hpp"
 
@@ -74,14 +75,13 @@ void print_counts(const std::string& label, const Counts& c) {
 }
 
 int inspect(const Arguments& args) {
-  const std::string command = "aelab data inspect";
-  CommandLine cl(command, "Prints counts, density, duplicates and the distributions of values and of rows per user and item.",
-                 load_option_specs() + std::vector<OptionSpec>{
-                                           {"threshold", "T", "also report what remains after keeping value > T"}});
+  CommandLine cl("aelab data inspect",
+                 "Prints counts, density, duplicates and the distributions of values and of rows per user and item.");
+  LoadArguments load_arguments(cl);
+  std::optional<double> threshold;
+  cl.option("--threshold", threshold, "T", "also report what remains after keeping value > T");
   if (!cl.parse(args)) return 0;
-  if (!cl.positional().empty()) throw Error(command + ": unexpected argument \"" + cl.positional()[0] + "\"");
-  const LoadOptions load = load_options(cl, command);
-  const auto threshold = cl.number("threshold");
+  const LoadOptions load = load_arguments.options();
   Timer timer;
   const RawInteractions raw = load_interactions(load);
   std::cout << "file: " << load.path << " (" << load.format << "), loaded in " << seconds_text(timer.seconds()) << "\n";
@@ -111,7 +111,7 @@ int inspect(const Arguments& args) {
 }
 
 int formats(const Arguments& args) {
-  CommandLine cl("aelab data formats", "Lists the raw data formats aelab reads (the --format values).", {});
+  CommandLine cl("aelab data formats", "Lists the raw data formats aelab reads (the --format values).");
   if (!cl.parse(args)) return 0;
   for (const auto& name : loader_formats()) {
     std::string left = "  " + name;

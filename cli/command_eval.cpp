@@ -7,9 +7,10 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <set>
 
-#include "cli/args.hpp"
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "core/data/vae_cf.hpp"
 #include "core/eval/evaluation.hpp"
@@ -138,47 +139,58 @@ GapPoint gap_settings(const nlohmann::json& given, ApproximationGapOptions& opti
 int command_eval(const Arguments& args) {
   CommandLine cl("aelab eval",
                  "Trains a solver on the training users of a vae_cf split folder and evaluates the held-out users\n"
-                 "(nDCG@100, Recall@20, Recall@50 with standard errors).",
-                 {{"data", "SPLIT_DIR", "vae_cf split folder (train.csv, validation_tr.csv, ..., unique_sid.txt)"},
-                  {"solver", "NAME", "solver name (see aelab solvers)"},
-                  {"set", "KEY=VALUE", "solver parameter, repeatable (e.g. --set lambda=500 --set rank=full)"},
-                  {"gap", "", "approximation-gap report instead of one solver: exact (the Eq. 7 optimum) and the\n"
-                              "solvers of --gap-solvers at --set rank=K,lambda=L,p=P; other --set NAME=VALUE go to\n"
-                              "every solver having NAME, --set SOLVER.NAME=VALUE to one (e.g. admm.omega=500)"},
-                  {"gap-solvers", "LIST", "solvers compared with exact (default closed_form_approx,admm,zero_diagonal,\n"
-                                          "unconstrained; admm is reported as admm_last and admm_best)"},
-                  {"metric", "NAME", "with --gap: the metric of the table (default ndcg@100)"},
-                  {"on", "PART", "held-out users to evaluate: validation (default) or test"},
-                  {"dtype", "TYPE", "precision of the dense linear algebra: float64 (default) or float32"},
-                  {"threads", "N", "BLAS and Gram threads (default: all cores)"},
-                  {"batch-users", "N", "held-out users scored per batch (default: about 256 MiB of scores)"},
-                  {"force-memory", "", "fit even when the memory estimate exceeds the available memory"},
-                  {"json", "", "print exactly one JSON object instead of text"},
-                  {"trace", "", "also print the solver's per-epoch trace (iterative solvers)"},
-                  {"quiet", "", "no progress lines on stderr"}});
+                 "(nDCG@100, Recall@20, Recall@50 with standard errors).");
+  std::string data_dir, on = "validation", dtype = "float64";
+  std::optional<std::string> solver_name, gap_solvers, metric;
+  std::vector<std::string> settings;
+  std::optional<int> threads;
+  std::optional<std::size_t> batch_users;
+  bool gap = false, force_memory = false, json = false, trace = false, quiet = false;
+  cl.option("--data", data_dir, "SPLIT_DIR", "vae_cf split folder (train.csv, validation_tr.csv, ..., unique_sid.txt)")
+      ->required()
+      ->check(existing_folder());
+  cl.option("--solver", solver_name, "NAME", "solver name (see aelab solvers)");
+  cl.repeatable("--set", settings, "KEY=VALUE", "solver parameter (e.g. --set lambda=500 --set rank=full)");
+  cl.flag("--gap", gap,
+          "approximation-gap report instead of one solver: exact (the Eq. 7 optimum) and the\n"
+          "solvers of --gap-solvers at --set rank=K,lambda=L,p=P; other --set NAME=VALUE go to\n"
+          "every solver having NAME, --set SOLVER.NAME=VALUE to one (e.g. admm.omega=500)");
+  cl.option("--gap-solvers", gap_solvers, "LIST",
+            "solvers compared with exact (default closed_form_approx,admm,zero_diagonal,\n"
+            "unconstrained; admm is reported as admm_last and admm_best)");
+  cl.option("--metric", metric, "NAME", "with --gap: the metric of the table (default ndcg@100)");
+  cl.option("--on", on, "PART", "held-out users to evaluate: validation (default) or test")
+      ->check(one_of({"validation", "test"}));
+  cl.option("--dtype", dtype, "TYPE", "precision of the dense linear algebra: float64 (default) or float32")
+      ->check(one_of({"float64", "float32"}));
+  cl.option("--threads", threads, "N", "BLAS and Gram threads (default: all cores)")->check(integer_in(1, 1024));
+  cl.option("--batch-users", batch_users, "N", "held-out users scored per batch (default: about 256 MiB of scores)")
+      ->check(integer_at_least(1));
+  cl.flag("--force-memory", force_memory, "fit even when the memory estimate exceeds the available memory");
+  cl.flag("--json", json, "print exactly one JSON object instead of text");
+  cl.flag("--trace", trace, "also print the solver's per-epoch trace (iterative solvers)");
+  cl.flag("--quiet", quiet, "no progress lines on stderr");
   if (!cl.parse(args)) return 0;
-  if (!cl.positional().empty()) throw Error("aelab eval: unexpected argument '" + cl.positional()[0] + "' (see aelab eval --help)");
-  const std::string data_dir = cl.required("data");
-  const bool gap = cl.flag("gap");
-  if (gap && cl.value("solver")) throw Error("aelab eval: --solver and --gap exclude each other (--gap-solvers chooses the solvers of a gap report)");
-  if (!gap && cl.value("gap-solvers")) throw Error("aelab eval: --gap-solvers needs --gap");
-  if (!gap && cl.value("metric")) throw Error("aelab eval: --metric needs --gap (without it every metric is printed)");
-  if (gap && cl.flag("trace")) throw Error("aelab eval: --trace is not available with --gap (the --json report holds every solver's trace)");
+  if (gap && solver_name) throw Error("aelab eval: --solver and --gap exclude each other (--gap-solvers chooses the solvers of a gap report)");
+  if (!gap && gap_solvers) throw Error("aelab eval: --gap-solvers needs --gap");
+  if (!gap && metric) throw Error("aelab eval: --metric needs --gap (without it every metric is printed)");
+  if (gap && trace) throw Error("aelab eval: --trace is not available with --gap (the --json report holds every solver's trace)");
+  if (!gap && !solver_name) throw Error("aelab eval: --solver is required (see aelab eval --help)");
   const Registry registry = builtin_registry();
   nlohmann::json given = nlohmann::json::object();
-  for (const std::string& pair : cl.values("set")) {
+  for (const std::string& pair : settings) {
     const auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) throw Error("aelab eval: --set expects KEY=VALUE, got \"" + pair + "\"");
     given[pair.substr(0, eq)] = parse_cli_value(pair.substr(eq + 1));
   }
-  const Solver* solver = gap ? nullptr : &registry.get(cl.required("solver"));
+  const Solver* solver = gap ? nullptr : &registry.get(*solver_name);
   ParamSet params;
   ApproximationGapOptions gap_options;
   GapPoint point;
   if (gap) {
     point = gap_settings(given, gap_options);
-    if (auto list = cl.value("gap-solvers")) gap_options.solvers = comma_list(*list, "gap-solvers");
-    if (auto metric = cl.value("metric")) {
+    if (gap_solvers) gap_options.solvers = comma_list(*gap_solvers, "gap-solvers");
+    if (metric) {
       const MetricSpec spec = MetricSpec::parse(*metric);
       gap_options.metric = spec.name();
       if (std::none_of(gap_options.metrics.begin(), gap_options.metrics.end(),
@@ -190,22 +202,15 @@ int command_eval(const Arguments& args) {
   }
 
   EvaluationOptions options;
-  options.on = cl.value("on").value_or("validation");
-  if (options.on != "validation" && options.on != "test")
-    throw Error("aelab eval: --on expects validation or test, got \"" + options.on + "\"");
-  options.dtype = parse_dtype(cl.value("dtype").value_or("float64"));
-  options.force_memory = cl.flag("force-memory");
-  if (auto threads = cl.integer("threads")) {
-    if (*threads < 1 || *threads > 1024) throw Error("aelab eval: --threads expects an integer in [1, 1024]");
-    options.threads = static_cast<int>(*threads);
+  options.on = on;
+  options.dtype = parse_dtype(dtype);
+  options.force_memory = force_memory;
+  if (threads) {
+    options.threads = *threads;
     set_blas_threads(options.threads);
   }
-  if (auto batch = cl.integer("batch-users")) {
-    if (*batch < 1) throw Error("aelab eval: --batch-users expects a positive integer");
-    options.batch_users = static_cast<std::size_t>(*batch);
-  }
-  const bool json = cl.flag("json");
-  if (!cl.flag("quiet")) options.log = [](const std::string& line) { std::cerr << "aelab eval: " << line << "\n"; };
+  if (batch_users) options.batch_users = *batch_users;
+  if (!quiet) options.log = [](const std::string& line) { std::cerr << "aelab eval: " << line << "\n"; };
 
   if (gap) {
     gap_options.on = options.on;
@@ -243,7 +248,7 @@ int command_eval(const Arguments& args) {
     return 0;
   }
   print_text(evaluation, data_dir, split, load_seconds);
-  if (cl.flag("trace")) print_trace(evaluation.report.trace);
+  if (trace) print_trace(evaluation.report.trace);
   return 0;
 }
 

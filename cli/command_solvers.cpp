@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "cli/args.hpp"
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "solvers/builtin.hpp"
 
@@ -53,11 +53,12 @@ void print_solvers(const Registry& registry, std::ostream& out) {
 }  // namespace
 
 int command_solvers(const Arguments& args) {
-  CommandLine cl("aelab solvers", "Lists every registered solver and its parameters.",
-                 {{"json", "", "print one JSON object instead of text"}});
+  CommandLine cl("aelab solvers", "Lists every registered solver and its parameters.");
+  bool json = false;
+  cl.flag("--json", json, "print one JSON object instead of text");
   if (!cl.parse(args)) return 0;
   const Registry registry = builtin_registry();
-  if (cl.flag("json")) {
+  if (json) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& name : registry.names()) {
       const Solver& s = registry.get(name);

@@ -1,13 +1,12 @@
 // `aelab split`: raw file -> vae_cf split folder by the bit-exact strong-generalization protocol
 // (SPEC 3, 3.2; docs/DATA.md), then prints the sizes of every part.
 #include <algorithm>
-#include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/data_options.hpp"
+#include "cli/text_format.hpp"
 #include "core/data/vae_cf.hpp"
 #include "core/util/error.hpp"
 #include "core/util/timer.hpp"
@@ -27,22 +26,22 @@ std::size_t distinct_users(const VaeCfSplit::Rows& a, const VaeCfSplit::Rows& b)
 }  // namespace
 
 int command_split(const Arguments& args) {
-  const std::string command = "aelab split";
-  CommandLine cl(command,
+  CommandLine cl("aelab split",
                  "Splits a raw interaction file into a vae_cf folder (train.csv, validation_tr.csv, validation_te.csv,\n"
                  "test_tr.csv, test_te.csv, unique_sid.txt) by the Mult-VAE strong-generalization protocol, byte for byte\n"
-                 "as the reference preprocessing. See docs/DATA.md.",
-                 load_option_specs() + split_option_specs() +
-                     std::vector<OptionSpec>{{"out", "DIR", "output folder (written atomically)"},
-                                             {"force", "", "replace DIR when it already exists"}});
+                 "as the reference preprocessing. See docs/DATA.md.");
+  LoadArguments load_arguments(cl);
+  SplitArguments split_arguments(cl);
+  std::string out;
+  bool force = false;
+  cl.option("--out", out, "DIR", "output folder (written atomically)")->required();
+  cl.flag("--force", force, "replace DIR when it already exists");
   if (!cl.parse(args)) return 0;
-  if (!cl.positional().empty()) throw Error(command + ": unexpected argument \"" + cl.positional()[0] + "\"");
-  const LoadOptions load = load_options(cl, command);
-  const SplitOptions options = split_options(cl, command);
-  const std::string out = cl.required("out");
+  const LoadOptions load = load_arguments.options();
+  const SplitOptions& options = split_arguments.options();
   std::error_code ec;
-  if (std::filesystem::exists(out, ec) && !cl.flag("force"))
-    throw Error(command + ": " + out + " already exists (use --force to replace it)");
+  if (std::filesystem::exists(out, ec) && !force)
+    throw Error(cl.command() + ": " + out + " already exists (use --force to replace it)");
 
   Timer timer;
   const RawInteractions raw = load_interactions(load);

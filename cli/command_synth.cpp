@@ -3,67 +3,83 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
-#include "cli/data_options.hpp"
+#include "cli/command_line.hpp"
+#include "cli/text_format.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/util/error.hpp"
 #include "core/util/timer.hpp"
 
 namespace aelab::cli {
 
+namespace {
+
+// A JSON object of generator parameters read from `file`, merged over `spec`.
+SyntheticSpec merge_spec_file(const SyntheticSpec& spec, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw Error(file + ": cannot open");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(file + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!j.is_object()) throw Error(file + ": expected a JSON object of generator parameters");
+  nlohmann::json merged = spec.to_json();
+  for (const auto& [key, value] : j.items()) merged[key] = value;
+  return SyntheticSpec::from_json(merged, file);
+}
+
+template <typename T>
+void override_with(T& field, const std::optional<T>& given) {
+  if (given) field = *given;
+}
+
+}  // namespace
+
 int command_synth(const Arguments& args) {
-  const std::string command = "aelab synth";
-  CommandLine cl(command,
+  CommandLine cl("aelab synth",
                  "Writes seeded synthetic interactions (latent-factor preferences, power-law item popularity and user\n"
                  "activity, ratings 1-5) as a MovieLens ratings.csv: read it with --format movielens-csv.\n"
-                 "Parameters: a --preset, then a --spec JSON file, then the individual options, each overriding the last.",
-                 {{"out", "FILE", "output ratings.csv (written atomically)"},
-                  {"preset", "NAME", "default (3000 users x 800 items) or ml20m (138,493 x 26,744, 20 M rows)"},
-                  {"spec", "FILE", "JSON object of generator parameters (keys as printed by this command)"},
-                  {"users", "N", "number of users"},
-                  {"items", "N", "number of items"},
-                  {"latent-dim", "K", "number of latent topics (rank of the preference structure)"},
-                  {"mean-items", "X", "mean rows per user"},
-                  {"min-items", "N", "minimum rows per user"},
-                  {"item-exponent", "A", "Zipf exponent of item popularity"},
-                  {"user-exponent", "B", "power-law exponent of user activity"},
-                  {"seed", "S", "random seed"},
-                  {"force", "", "replace FILE when it already exists"}});
+                 "Parameters: a --preset, then a --spec JSON file, then the individual options, each overriding the last.");
+  std::string out, preset = "default";
+  std::optional<std::string> spec_file;
+  std::optional<std::size_t> users, items, latent_dim, min_items;
+  std::optional<std::uint64_t> seed;
+  std::optional<double> mean_items, item_exponent, user_exponent;
+  bool force = false;
+  cl.option("--out", out, "FILE", "output ratings.csv (written atomically)")->required();
+  cl.option("--preset", preset, "NAME", "default (3000 users x 800 items) or ml20m (138,493 x 26,744, 20 M rows)")
+      ->check(one_of({"default", "ml20m"}));
+  cl.option("--spec", spec_file, "FILE", "JSON object of generator parameters (keys as printed by this command)")
+      ->check(existing_file());
+  cl.option("--users", users, "N", "number of users");
+  cl.option("--items", items, "N", "number of items");
+  cl.option("--latent-dim", latent_dim, "K", "number of latent topics (rank of the preference structure)");
+  cl.option("--mean-items", mean_items, "X", "mean rows per user");
+  cl.option("--min-items", min_items, "N", "minimum rows per user");
+  cl.option("--item-exponent", item_exponent, "A", "Zipf exponent of item popularity");
+  cl.option("--user-exponent", user_exponent, "B", "power-law exponent of user activity");
+  cl.option("--seed", seed, "S", "random seed");
+  cl.flag("--force", force, "replace FILE when it already exists");
   if (!cl.parse(args)) return 0;
-  if (!cl.positional().empty()) throw Error(command + ": unexpected argument \"" + cl.positional()[0] + "\"");
-  const std::string out = cl.required("out");
-  SyntheticSpec spec;
-  if (auto preset = cl.value("preset")) {
-    if (*preset == "ml20m") spec = SyntheticSpec::ml20m_shaped();
-    else if (*preset != "default") throw Error(command + ": --preset expects default or ml20m, got \"" + *preset + "\"");
-  }
-  if (auto file = cl.value("spec")) {
-    std::ifstream in(*file);
-    if (!in) throw Error(*file + ": cannot open");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(*file + ": not valid JSON (" + e.what() + ")");
-    }
-    nlohmann::json merged = spec.to_json();
-    if (!j.is_object()) throw Error(*file + ": expected a JSON object of generator parameters");
-    for (const auto& [key, value] : j.items()) merged[key] = value;
-    spec = SyntheticSpec::from_json(merged, *file);
-  }
-  spec.users = count_option(cl, command, "users", spec.users);
-  spec.items = count_option(cl, command, "items", spec.items);
-  spec.latent_dim = count_option(cl, command, "latent-dim", spec.latent_dim);
-  spec.min_items_per_user = count_option(cl, command, "min-items", spec.min_items_per_user);
-  spec.seed = count_option(cl, command, "seed", spec.seed);
-  if (auto x = cl.number("mean-items")) spec.mean_items_per_user = *x;
-  if (auto x = cl.number("item-exponent")) spec.item_popularity_exponent = *x;
-  if (auto x = cl.number("user-exponent")) spec.user_activity_exponent = *x;
-  spec.validate(command);
+
+  SyntheticSpec spec = preset == "ml20m" ? SyntheticSpec::ml20m_shaped() : SyntheticSpec();
+  if (spec_file) spec = merge_spec_file(spec, *spec_file);
+  override_with(spec.users, users);
+  override_with(spec.items, items);
+  override_with(spec.latent_dim, latent_dim);
+  override_with(spec.min_items_per_user, min_items);
+  override_with(spec.seed, seed);
+  override_with(spec.mean_items_per_user, mean_items);
+  override_with(spec.item_popularity_exponent, item_exponent);
+  override_with(spec.user_activity_exponent, user_exponent);
+  spec.validate(cl.command());
   std::error_code ec;
-  if (std::filesystem::exists(out, ec) && !cl.flag("force"))
-    throw Error(command + ": " + out + " already exists (use --force to replace it)");
+  if (std::filesystem::exists(out, ec) && !force)
+    throw Error(cl.command() + ": " + out + " already exists (use --force to replace it)");
 
   Timer timer;
   const std::size_t rows = write_synthetic_movielens_csv(spec, out);

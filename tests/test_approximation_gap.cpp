@@ -57,7 +57,7 @@ std::string error_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 0; one inverse") {
+SHARED_DATA_TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 0; one inverse") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
@@ -129,7 +129,7 @@ TEST_CASE("gap report: each row equals a separate fit; exact is lowest; gaps >= 
   }
 }
 
-TEST_CASE("admm's variants: one run, the models of keep_best off and on; rank full shares one model") {
+SHARED_DATA_TEST_CASE("admm's variants: one run, the models of keep_best off and on; rank full shares one model") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
@@ -186,7 +186,7 @@ TEST_CASE("admm's variants: one run, the models of keep_best off and on; rank fu
   CHECK(full[0] == full[1]);
 }
 
-TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a failing solver is a failed row") {
+SHARED_DATA_TEST_CASE("gap report: a non-converged exact is flagged, negative gaps warn, a failing solver is a failed row") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 20));
   const Registry registry = builtin_registry();
@@ -282,7 +282,7 @@ TEST_CASE("gap options are validated before any fit, with the path of the mistak
   }
 }
 
-TEST_CASE("aelab eval --gap prints the table, and with --json one object holding every solver") {
+SHARED_DATA_TEST_CASE("aelab eval --gap prints the table, and with --json one object holding every solver") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   test::TempDir dir;
   write_vae_cf(dir.file("split"), test::ml_latest_small_split(ratings, 20));
@@ -344,7 +344,7 @@ std::size_t count_lines(const std::string& text) { return static_cast<std::size_
 
 }  // namespace
 
-TEST_CASE("aelab run: the approximation_gap section writes its table (CSV + JSON) and plots, and resumes") {
+SHARED_DATA_TEST_CASE("aelab run: the approximation_gap section writes its table (CSV + JSON) and plots, and resumes") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   test::TempDir dir;
   const std::string out = dir.file("results");
@@ -403,7 +403,7 @@ TEST_CASE("aelab run: the approximation_gap section writes its table (CSV + JSON
   CHECK(test::read_text(out + "/approximation_gap.csv") == csv);
 }
 
-TEST_CASE("aelab run: a fixed-point approximation_gap section with rank full; section errors name their path") {
+SHARED_DATA_TEST_CASE("aelab run: a fixed-point approximation_gap section with rank full; section errors name their path") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   test::TempDir dir;
   const std::string out = dir.file("results");

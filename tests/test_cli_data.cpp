@@ -100,8 +100,8 @@ TEST_CASE("malformed input: one-line errors, exit status 1, no output written") 
   SUBCASE("unknown format name") {
     const auto f = file("ratings.csv", header + "1,2,4.0,5\n");
     expect_error(dir, split_args("movielens", f, out),
-                 "unknown data format \"movielens\" (expected one of: movielens-csv, movielens-dat, movielens-100k, "
-                 "netflix-prize, msd-triplets, citeulike, hetrec-lastfm, csv)");
+                 "aelab split: --format expects one of movielens-csv, movielens-dat, movielens-100k, netflix-prize, "
+                 "msd-triplets, citeulike, hetrec-lastfm, csv, got \"movielens\"");
   }
   SUBCASE("H too large for the user count") {
     std::string rows = header;
@@ -171,12 +171,12 @@ TEST_CASE("malformed input: one-line errors, exit status 1, no output written") 
     const auto f = file("ratings.csv", header + "1,2,4.0,5\n");
     auto args = split_args("movielens-csv", f, out);
     args.insert(args.end(), {"--min-uc", "-2"});
-    expect_error(dir, args, "aelab split: --min-uc expects a non-negative integer, got -2");
+    expect_error(dir, args, "aelab split: --min-uc expects a non-negative integer, got \"-2\"");
     expect_error(dir, {"split", "--format", "movielens-csv", "--input", f, "--out", out},
                  "aelab split: --heldout is required (see aelab split --help)");
     args = split_args("movielens-csv", f, out);
     args.insert(args.end(), {"--seed", "4294967296"});
-    expect_error(dir, args, "aelab split: --seed expects an integer in [0, 2^32 - 1], got 4294967296");
+    expect_error(dir, args, "aelab split: --seed expects an integer in [0, 4294967295], got \"4294967296\"");
     args = split_args("movielens-csv", f, out);
     args.insert(args.end(), {"--delimiter", ";"});
     expect_error(dir, args, "aelab split: --delimiter applies to --format csv only, not movielens-csv");
@@ -220,16 +220,15 @@ TEST_CASE("malformed input: one-line errors, exit status 1, no output written") 
   }
 }
 
-TEST_CASE("help, formats, inspect, synth -> split, bench smoke run") {
+TEST_CASE("help, formats, inspect, synth -> split") {
   for (const auto& args : std::vector<std::vector<std::string>>{{"split", "--help"},
                                                                 {"data", "--help"},
                                                                 {"data", "inspect", "--help"},
                                                                 {"data", "formats", "--help"},
-                                                                {"synth", "--help"},
-                                                                {"bench", "data", "--help"}}) {
+                                                                {"synth", "--help"}}) {
     const auto r = run_aelab(args);
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("usage: aelab") != std::string::npos);  // bench prints the machine line first
+    CHECK(r.out.find("usage: aelab") != std::string::npos);
     CHECK(r.err.empty());
   }
   const auto formats = run_aelab({"data", "formats"});
@@ -252,15 +251,45 @@ TEST_CASE("help, formats, inspect, synth -> split, bench smoke run") {
   REQUIRE_MESSAGE(split.exit_code == 0, split.err);
   CHECK(split.out.find(" train, 40 validation, 40 test") != std::string::npos);
   CHECK(fs::exists(dir.file("split/unique_sid.txt")));
-
-  const auto bench = run_aelab({"bench", "data", "--rows", "5000", "--dir", dir.file("bench")});
-  REQUIRE_MESSAGE(bench.exit_code == 0, bench.err);
-  CHECK(bench.out.find("parse: ") != std::string::npos);  // about 5000 rows (activity is rounded stochastically)
-  CHECK(bench.out.find("split: ") != std::string::npos);
-  CHECK(bench.out.find("parse+split: ") != std::string::npos);
 }
 
-TEST_CASE("data inspect on real files") {
+TEST_CASE("option syntax: --name=value, the last of a repeated option, decimal integers, exact numbers") {
+  TempDir dir;
+  const auto synth = run_aelab({"synth", "--out=" + dir.file("ratings.csv"), "--users", "300", "--users", "200",
+                                "--items", "150", "--mean-items", "20", "--seed", "017"});
+  REQUIRE_MESSAGE(synth.exit_code == 0, synth.err);
+  CHECK(synth.out.find("\"users\":200") != std::string::npos);  // the last --users
+  CHECK(synth.out.find("\"seed\":17") != std::string::npos);    // "017" is decimal 17 (CLI11 alone reads octal 15)
+  const auto split = run_aelab({"split", "--format=movielens-csv", "--input", dir.file("ratings.csv"), "--threshold=3.5",
+                                "--heldout", "10", "--seed", "010", "--out", dir.file("split")});
+  REQUIRE_MESSAGE(split.exit_code == 0, split.err);
+  CHECK(split.out.find("(H 10, seed 10)") != std::string::npos);
+  CHECK(split.out.find("value > 3.5") != std::string::npos);
+  expect_error(dir, {"split", "--format", "movielens-csv", "--input", dir.file("ratings.csv"), "--heldout", "0x10",
+                     "--out", dir.file("other")},
+               "aelab split: --heldout expects a non-negative integer, got \"0x10\"");
+  expect_error(dir, {"split", "--format", "movielens-csv", "--input", dir.file("ratings.csv"), "--heldout", "10",
+                     "--threshold", "nan", "--out", dir.file("other")},
+               "aelab split: --threshold expects a number, got \"nan\"");
+  expect_error(dir, {"split", "--format", "movielens-csv", "--input", dir.file("ratings.csv"), "--heldout", "10", "--out"},
+               "aelab split: --out expects DIR");
+  expect_error(dir, {"split", "--format", "csv", "--input", dir.file("ratings.csv"), "--heldout", "10", "--delimiter",
+                     "ab", "--out", dir.file("other")},
+               "aelab split: --delimiter expects one character or tab|comma|semicolon|space|pipe, got \"ab\"");
+  expect_error(dir, {"data", "inspect", "--format", "csv", "--input", dir.file("ratings.csv"), "--user-col", ""},
+               "aelab data inspect: --user-col expects a column, got \"\"");
+  expect_error(dir, {"split", "--format", "movielens-csv", "--input", dir.file("ratings.csv"), "--heldout", "10", "extra",
+                     "--out", dir.file("other")},
+               "aelab split: unexpected argument \"extra\" (see aelab split --help)");
+  for (const auto& command : std::vector<std::vector<std::string>>{{"solvers", "--help"}, {"eval", "--help"},
+                                                                  {"run", "--help"}, {"plot", "--help"}}) {
+    const auto r = run_aelab(command);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("usage: aelab " + command[0] + " [options]", 0) == 0);
+  }
+}
+
+SHARED_DATA_TEST_CASE("data inspect on real files") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const auto r = run_aelab({"data", "inspect", "--format", "movielens-csv", "--input", ratings, "--threshold", "3.5"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);

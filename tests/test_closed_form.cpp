@@ -398,20 +398,3 @@ TEST_CASE("shared inverse, float32, memory estimate and parameter errors") {
   CHECK_THROWS_WITH_AS(s.make_params({{"eigen", "lanczos"}}), doctest::Contains("eigen: expected one of"), Error);
   CHECK_THROWS_WITH_AS(s.make_params({{"p", 1}}), doctest::Contains("p: expected a number in [0, 1)"), Error);
 }
-
-TEST_CASE("aelab bench closed-form runs at a smoke-test size and rejects bad options in one line") {
-  const auto ok = test::run_aelab({"bench", "closed-form", "--sizes", "300", "--f32-sizes", "400", "--ranks", "5,40",
-                                   "--sweep", "2,5,10,20,40", "--threads", "1"});
-  CAPTURE(ok.err);
-  REQUIRE(ok.exit_code == 0);
-  CHECK(ok.out.find("== n = 300 items, float64") != std::string::npos);
-  CHECK(ok.out.find("== n = 400 items, float32") != std::string::npos);
-  CHECK(ok.out.find("SPD inverse (potrf + potri)") != std::string::npos);
-  CHECK(ok.out.find("sweep of 5 ranks (2,5,10,20,40)") != std::string::npos);
-  const auto bad = test::run_aelab({"bench", "closed-form", "--ranks", "0"});
-  CHECK(bad.exit_code == 1);
-  CHECK(bad.err == "aelab: error: aelab bench closed-form: --ranks expects positive integers separated by commas, got \"0\"\n");
-  const auto bad_eigen = test::run_aelab({"bench", "closed-form", "--eigen", "qr"});
-  CHECK(bad_eigen.exit_code == 1);
-  CHECK(bad_eigen.err.find("eigen: expected one of") != std::string::npos);
-}

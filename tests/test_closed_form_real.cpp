@@ -32,7 +32,7 @@ double test_ndcg(const FittedModel& model, const SplitData& split) {
 
 }  // namespace
 
-TEST_CASE("real split: float32 agrees with float64 to 1e-3 in nDCG@100 and every closed form beats popularity") {
+SHARED_DATA_TEST_CASE("real split: float32 agrees with float64 to 1e-3 in nDCG@100 and every closed form beats popularity") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings));
   REQUIRE(split.n_items() == 5697);
@@ -58,7 +58,7 @@ TEST_CASE("real split: float32 agrees with float64 to 1e-3 in nDCG@100 and every
   CHECK(cache.stats().inversions == 2);  // one per precision, shared by all four models
 }
 
-TEST_CASE("real split: a rank sweep equals single fits, and the eigen-gap is reported") {
+SHARED_DATA_TEST_CASE("real split: a rank sweep equals single fits, and the eigen-gap is reported") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 10));
   const Registry registry = builtin_registry();
@@ -89,7 +89,7 @@ TEST_CASE("real split: a rank sweep equals single fits, and the eigen-gap is rep
   }
 }
 
-TEST_CASE("aelab eval: JSON equals the library's evaluation; text, trace and one-line errors") {
+SHARED_DATA_TEST_CASE("aelab eval: JSON equals the library's evaluation; text, trace and one-line errors") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   test::TempDir dir;
   const std::string split_dir = dir.file("split");
@@ -147,7 +147,7 @@ TEST_CASE("aelab eval: JSON equals the library's evaluation; text, trace and one
   fails_with({"eval", "--data", split_dir, "--solver", "unconstrained", "--set", "p=2"}, "p: expected a number in [0, 1), got 2");
   fails_with({"eval", "--data", split_dir, "--solver", "unconstrained", "--set", "lambda"}, "--set expects KEY=VALUE");
   fails_with({"eval", "--data", split_dir, "--solver", "popularity", "--on", "train"}, "--on expects validation or test");
-  fails_with({"eval", "--data", split_dir, "--solver", "popularity", "--dtype", "float16"}, "dtype: expected");
+  fails_with({"eval", "--data", split_dir, "--solver", "popularity", "--dtype", "float16"}, "--dtype expects float64 or float32, got \"float16\"");
   fails_with({"eval", "--data", dir.file("absent"), "--solver", "popularity"}, dir.file("absent"));
   fails_with({"eval", "--solver", "popularity"}, "--data is required");
   REQUIRE(split.n_items() < 6000);

@@ -209,7 +209,7 @@ TEST_CASE("validation carve-out: the numpy RandomState rule, pinned against nump
   CHECK_THROWS_AS(carve_out_validation(s.train, {0.0, 1, 5}), Error);
 }
 
-TEST_CASE("Gowalla (NGCF / LightGCN split): s_adj_mat.npz + test.txt have the counts of SOURCE.md") {
+SHARED_DATA_TEST_CASE("Gowalla (NGCF / LightGCN split): s_adj_mat.npz + test.txt have the counts of SOURCE.md") {
   SHARED_DATA_OR_SKIP(adjacency, "gowalla-ngcf/s_adj_mat.npz");
   SHARED_DATA_OR_SKIP(test_txt, "gowalla-ngcf/test.txt");
   REQUIRE(sha256_file(adjacency) == "6ab3ab7aa1278da3717054c60258d88d2d2d78914fa62db2b13da9321e397cab");

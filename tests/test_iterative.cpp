@@ -140,7 +140,7 @@ TEST_CASE("SmallSpdSystem solves X A = B and refuses singular or indefinite syst
   CHECK_FALSE(SmallSpdSystem<double>(with_nan).ok());
 }
 
-TEST_CASE("zero_diagonal ALS: diag(UV^T) = 0 after every epoch and the objective never increases") {
+SHARED_DATA_TEST_CASE("zero_diagonal ALS: diag(UV^T) = 0 after every epoch and the objective never increases") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   struct Case {
     BinaryCsr X;
@@ -257,7 +257,7 @@ TEST_CASE("zero_diagonal guards the 0/0 of an item without co-occurrences") {
   }
 }
 
-TEST_CASE("admm equals a line-by-line dense reference of the published updates for 5 epochs") {
+SHARED_DATA_TEST_CASE("admm equals a line-by-line dense reference of the published updates for 5 epochs") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const BinaryCsr X = top_movies(ratings, 50);
   LinalgCache cache(X);
@@ -286,7 +286,7 @@ TEST_CASE("admm equals a line-by-line dense reference of the published updates f
   }
 }
 
-TEST_CASE("admm: the objective falls below its start over the first epochs") {
+SHARED_DATA_TEST_CASE("admm: the objective falls below its start over the first epochs") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const BinaryCsr X = top_movies(ratings, 50);
   LinalgCache cache(X);
@@ -304,7 +304,7 @@ TEST_CASE("admm: the objective falls below its start over the first epochs") {
   }
 }
 
-TEST_CASE("admm: divergence stops the run naming the epoch; keep_best returns the best recorded iterate") {
+SHARED_DATA_TEST_CASE("admm: divergence stops the run naming the epoch; keep_best returns the best recorded iterate") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const BinaryCsr X = top_movies(ratings, 50);
   const Dense dense(X, 5.0, 0.33);
@@ -359,7 +359,7 @@ TEST_CASE("admm: divergence stops the run naming the epoch; keep_best returns th
                        doctest::Contains("epoch 1"), Error);
 }
 
-TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
+SHARED_DATA_TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const BinaryCsr X = top_movies(ratings, 50);
   LinalgCache cache(X);
@@ -395,7 +395,7 @@ TEST_CASE("float32 fits follow the float64 ones; parameters are validated") {
         (3 * 10000ull * 10000 + 8 * 10000 * 100) * 4);
 }
 
-TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat popularity") {
+SHARED_DATA_TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat popularity") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   // The protocol split (SPEC 3): rating > 3.5, users with >= 5 rows, 50 validation and 50 test users.
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings));
@@ -421,19 +421,4 @@ TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat pop
     CHECK(ndcg > popularity + 0.03);
   }
   CHECK(cache.stats().inversions == 1);  // both solvers shared one inverse
-}
-
-TEST_CASE("aelab bench admm runs at a smoke-test size and rejects bad options in one line") {
-  const auto ok =
-      test::run_aelab({"bench", "admm", "--items", "60", "--users", "300", "--ranks", "2,6", "--epochs", "3"});
-  CHECK(ok.exit_code == 0);
-  CHECK(ok.out.find("rank |") != std::string::npos);
-  CHECK(ok.out.find("\n     2 |") != std::string::npos);
-  CHECK(ok.out.find("\n     6 |") != std::string::npos);
-  const auto bad = test::run_aelab({"bench", "admm", "--items", "60", "--ranks", "0"});
-  CHECK(bad.exit_code == 1);
-  CHECK(bad.err == "aelab: error: aelab bench admm: --ranks expects positive integers separated by commas, got \"0\"\n");
-  const auto too_big = test::run_aelab({"bench", "admm", "--items", "60", "--ranks", "61"});
-  CHECK(too_big.exit_code == 1);
-  CHECK(too_big.err.find("exceeds --items 60") != std::string::npos);
 }

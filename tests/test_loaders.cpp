@@ -169,7 +169,7 @@ TEST_CASE("loader errors are one line naming file and line") {
   CHECK_THROWS_WITH_AS(load_interactions(o), doctest::Contains("apply to the \"csv\" format only"), Error);
 }
 
-TEST_CASE("real data: the published files load with their published counts") {
+SHARED_DATA_TEST_CASE("real data: the published files load with their published counts") {
   SUBCASE("ml-latest-small/ratings.csv") {
     SHARED_DATA_OR_SKIP(path, "ml-latest-small/ratings.csv");
     REQUIRE(sha256_file(path) == "aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646");

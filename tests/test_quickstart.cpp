@@ -165,7 +165,19 @@ TEST_CASE("aelab run on the command line: dry run, config errors, overrides") {
   CHECK(missing.exit_code == 1);
   CHECK(missing.err == "aelab: error: data.heldout_users: expected an integer >= 1, got 0\n");
 
-  const auto no_results = run_aelab({"plot", dir.file("nothing")});
+  const auto absent = run_aelab({"plot", dir.file("nothing")});
+  CHECK(absent.exit_code == 1);
+  CHECK(absent.err == "aelab: error: aelab plot: RESULTS_DIR expects an existing folder, got \"" + dir.file("nothing") + "\"\n");
+  fs::create_directory(dir.file("empty"));
+  const auto no_results = run_aelab({"plot", dir.file("empty")});
   CHECK(no_results.exit_code == 1);
   CHECK(no_results.err.find("manifest.json: missing") != std::string::npos);
+  const auto absent_config = run_aelab({"run", dir.file("absent.json")});
+  CHECK(absent_config.exit_code == 1);
+  CHECK(absent_config.err == "aelab: error: aelab run: CONFIG expects an existing file, got \"" + dir.file("absent.json") + "\"\n");
+  const auto two_configs = run_aelab({"run", dir.file("bad.json"), dir.file("syntax.json")});
+  CHECK(two_configs.exit_code == 1);
+  CHECK(two_configs.err == "aelab: error: aelab run: unexpected argument \"" + dir.file("syntax.json") + "\" (see aelab run --help)\n");
+  const auto bad_max_fits = run_aelab({"run", dir.file("bad.json"), "--max-fits", "0"});
+  CHECK(bad_max_fits.err == "aelab: error: aelab run: --max-fits expects a positive integer, got \"0\"\n");
 }

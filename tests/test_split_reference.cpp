@@ -121,7 +121,7 @@ TEST_CASE("a hand-checked split: permuted users, vocabulary order, re-seeded fol
   CHECK(aelab::test::read_text(s + "test_te.csv") == "uid,sid\n8,0\n");
 }
 
-TEST_CASE("ml-latest-small (movielens-csv, rating > 3.5, min_uc 5, H 50) matches the reference byte for byte") {
+SHARED_DATA_TEST_CASE("ml-latest-small (movielens-csv, rating > 3.5, min_uc 5, H 50) matches the reference byte for byte") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   TempDir dir;
   const auto r = aelab::test::run_aelab({"split", "--format", "movielens-csv", "--input", ratings, "--threshold", "3.5",
@@ -163,7 +163,7 @@ TEST_CASE("ml-latest-small (movielens-csv, rating > 3.5, min_uc 5, H 50) matches
   CHECK(split.train.size() == 39618);
 }
 
-TEST_CASE("citeulike-a (all rows, min_uc 5, H 500) matches the reference byte for byte") {
+SHARED_DATA_TEST_CASE("citeulike-a (all rows, min_uc 5, H 500) matches the reference byte for byte") {
   SHARED_DATA_OR_SKIP(users, "citeulike-a/users.dat");
   TempDir dir;
   const auto r = aelab::test::run_aelab({"split", "--format", "citeulike", "--input", users, "--min-uc", "5", "--heldout",

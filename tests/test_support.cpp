@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <doctest/doctest.h>
+
 #include "core/data/loaders.hpp"
 #include "core/data/split.hpp"
 
@@ -74,12 +76,59 @@ CliResult run_aelab(const std::vector<std::string>& args) {
   return result;
 }
 
-std::optional<std::string> shared_data(const std::string& relative) {
+namespace {
+
+std::string shared_data_dir() {
   const char* override_dir = std::getenv("AELAB_SHARED_DATA");
-  const fs::path path = fs::path(override_dir ? override_dir : AELAB_SHARED_DATA_DIR) / relative;
+  return override_dir ? override_dir : AELAB_SHARED_DATA_DIR;
+}
+
+// The suite of the running test case, for shared_data_or_skip (doctest tells listeners only).
+std::string running_suite;
+int skips = 0;
+
+struct RunningTestCase : doctest::IReporter {
+  explicit RunningTestCase(const doctest::ContextOptions&) {}
+  void test_case_start(const doctest::TestCaseData& in) override { running_suite = in.m_test_suite; }
+  void report_query(const doctest::QueryData&) override {}
+  void test_run_start() override {}
+  void test_run_end(const doctest::TestRunStats&) override {}
+  void test_case_reenter(const doctest::TestCaseData&) override {}
+  void test_case_end(const doctest::CurrentTestCaseStats&) override {}
+  void test_case_exception(const doctest::TestCaseException&) override {}
+  void subcase_start(const doctest::SubcaseSignature&) override {}
+  void subcase_end() override {}
+  void log_assert(const doctest::AssertData&) override {}
+  void log_message(const doctest::MessageData&) override {}
+  void test_case_skipped(const doctest::TestCaseData&) override {}
+};
+
+}  // namespace
+
+REGISTER_LISTENER("aelab_running_test_case", 1, RunningTestCase);
+
+std::optional<std::string> shared_data(const std::string& relative) {
+  const fs::path path = fs::path(shared_data_dir()) / relative;
   if (!fs::exists(path)) return std::nullopt;
   return fs::weakly_canonical(path).string();
 }
+
+std::optional<std::string> shared_data_or_skip(const std::string& relative) {
+  if (running_suite != kSharedDataSuite)
+    FAIL("this test case reads ../shared/data/" << relative
+                                               << " but is not declared with SHARED_DATA_TEST_CASE, so CTest could not "
+                                                  "report it as skipped");
+  auto path = shared_data(relative);
+  if (path) return path;
+  const char* required = std::getenv("AELAB_REQUIRE_SHARED_DATA");
+  if (required && *required)
+    FAIL(shared_data_dir() << "/" << relative << " is absent, but AELAB_REQUIRE_SHARED_DATA is set (the data folder exists)");
+  ++skips;
+  MESSAGE("SKIPPED: " << shared_data_dir() << "/" << relative << " is absent on this machine");
+  return std::nullopt;
+}
+
+int skipped_cases() { return skips; }
 
 std::string source_path(const std::string& relative) { return std::string(AELAB_TEST_SOURCE_DIR) + "/" + relative; }
 

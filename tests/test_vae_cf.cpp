@@ -144,7 +144,7 @@ TEST_CASE("read_vae_cf: malformed folders are one-line errors naming file and li
   CHECK_THROWS_WITH_AS(read_vae_cf(dir.file("none")), doctest::Contains("it does not exist"), Error);
 }
 
-TEST_CASE("a real split read back: SplitData sizes of ml-latest-small") {
+SHARED_DATA_TEST_CASE("a real split read back: SplitData sizes of ml-latest-small") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   SplitOptions o;
   o.threshold = 3.5;

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cmath>
 #include <exception>
-#include <system_error>
-#include <thread>
+
+#include <omp.h>
 
 #include "core/linalg/blas.hpp"
 #include "core/util/error.hpp"
@@ -223,8 +223,8 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
   if (batch_users == 0) batch_users = std::max<std::size_t>(1, (std::size_t(256) << 20) / (8 * std::max<std::size_t>(n, 1)));
   std::size_t k_max = 0;
   for (const auto& m : metrics) k_max = std::max(k_max, m.k);
-  // The ranking and metrics of a batch's users are independent: they are split over as many threads
-  // as BLAS may use (the run's `threads` setting), and merged in row order.
+  // The ranking and metrics of a batch's users are independent: they are split in contiguous shares
+  // over as many OpenMP threads as BLAS may use (the run's `threads` setting), and merged in row order.
   const std::size_t workers = static_cast<std::size_t>(std::max(1, blas_threads()));
 
   EvaluationResult result;
@@ -241,43 +241,42 @@ EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const
     has_held_out.assign(count, 0);
     nonfinite.assign(count, 0);
     for (auto& v : values) v.assign(count, 0.0);
-    auto rank_users = [&](std::size_t first, std::size_t last) {
+    auto rank_user = [&](std::size_t i, std::vector<std::uint32_t>& ranking) {
+      const std::size_t u = begin + i;
+      const auto held_out = set.held_out.row(u);
+      if (held_out.empty()) return;
+      has_held_out[i] = 1;
+      const double* user_scores = scores.colptr(i);
+      // Only ranked items count: a model may put -inf on fold-in items itself, as the reference does.
+      const auto fold_in = set.fold_in.row(u);
+      std::size_t bad = 0;
+      for (std::size_t j = 0; j < n; ++j) bad += !std::isfinite(user_scores[j]);
+      for (std::uint32_t j : fold_in) bad -= !std::isfinite(user_scores[j]);
+      nonfinite[i] = bad;
+      top_k_items(user_scores, n, fold_in, k_max, ranking);
+      for (std::size_t m = 0; m < metrics.size(); ++m) values[m][i] = metric_value(metrics[m], ranking, held_out);
+    };
+    // Each user's values go to its own slot, so the result is the same for any thread count; at
+    // least 64 users per thread, or starting the threads costs more than they save.
+    const int threads = static_cast<int>(std::min(workers, std::max<std::size_t>(1, count / 64)));
+    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(threads));
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single
+      result.ranking_threads = std::max(result.ranking_threads, omp_get_num_threads());
       std::vector<std::uint32_t> ranking;
-      for (std::size_t i = first; i < last; ++i) {
-        const std::size_t u = begin + i;
-        const auto held_out = set.held_out.row(u);
-        if (held_out.empty()) continue;
-        has_held_out[i] = 1;
-        const double* user_scores = scores.colptr(i);
-        // Only ranked items count: a model may put -inf on fold-in items itself, as the reference does.
-        const auto fold_in = set.fold_in.row(u);
-        std::size_t bad = 0;
-        for (std::size_t j = 0; j < n; ++j) bad += !std::isfinite(user_scores[j]);
-        for (std::uint32_t j : fold_in) bad -= !std::isfinite(user_scores[j]);
-        nonfinite[i] = bad;
-        top_k_items(user_scores, n, fold_in, k_max, ranking);
-        for (std::size_t m = 0; m < metrics.size(); ++m) values[m][i] = metric_value(metrics[m], ranking, held_out);
-      }
-    };
-    const std::size_t shares = std::min(workers, std::max<std::size_t>(1, count / 64));
-    std::vector<std::exception_ptr> failures(shares);
-    auto run_share = [&](std::size_t w) {
-      try {
-        rank_users(count * w / shares, count * (w + 1) / shares);
-      } catch (...) {
-        failures[w] = std::current_exception();
-      }
-    };
-    std::vector<std::thread> helpers;
-    for (std::size_t w = 1; w < shares; ++w) {
-      try {
-        helpers.emplace_back(run_share, w);
-      } catch (const std::system_error&) {  // no thread available: this one does the share
-        run_share(w);
+      // An exception must not leave the parallel region: the first of each thread is rethrown after it.
+      std::exception_ptr& failure = failures[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(count); ++i) {
+        if (failure) continue;
+        try {
+          rank_user(static_cast<std::size_t>(i), ranking);
+        } catch (...) {
+          failure = std::current_exception();
+        }
       }
     }
-    run_share(0);
-    for (auto& helper : helpers) helper.join();
     for (const auto& failure : failures)
       if (failure) std::rethrow_exception(failure);
     for (std::size_t i = 0; i < count; ++i) {

@@ -53,6 +53,7 @@ struct EvaluationResult {
   std::map<std::string, std::vector<double>> per_user;  // metric name -> one value per evaluated user
   std::size_t n_excluded = 0;                           // users without held-out items
   std::size_t n_nonfinite_scores = 0;                   // NaN/inf scores of ranked items (a diverged model)
+  int ranking_threads = 1;                              // most threads that ranked one batch's users
   double seconds = 0;
   MetricSummary summary(const std::string& metric) const;
 };
@@ -74,7 +75,8 @@ double metric_value(const MetricSpec& metric, const std::vector<std::uint32_t>& 
 MetricSummary summarize(const std::vector<double>& values);
 
 // Scores every user of `set` with `model` in batches of `batch_users` (0: as many as fit in about
-// 256 MiB of scores) and computes `metrics` per user.
+// 256 MiB of scores) and computes `metrics` per user; a batch's users are ranked on up to as many
+// OpenMP threads as BLAS may use (at least 64 users each), with the same values for any thread count.
 EvaluationResult evaluate(const FittedModel& model, const HeldOutSet& set, const std::vector<MetricSpec>& metrics,
                           std::size_t batch_users = 0);
 

@@ -2,9 +2,9 @@
 // interface, with one dense BLAS matrix-vector product per request. Memory-bound: every product streams
 // the whole matrix, so it only wins for a handful of eigenpairs (see choose_eigen_method).
 #include <algorithm>
-#include <random>
 #include <vector>
 
+#include "core/data/numpy_random.hpp"
 #include "core/linalg/eigen_methods.hpp"
 #include "core/util/error.hpp"
 
@@ -23,9 +23,10 @@ void arpack_top(const arma::Mat<T>& M, std::size_t want, double tolerance, std::
   const a_int lworkl = ncv * (ncv + 8);
   std::vector<T> resid(static_cast<std::size_t>(n)), v(static_cast<std::size_t>(n) * ncv), workd(3 * static_cast<std::size_t>(n)),
       workl(static_cast<std::size_t>(lworkl));
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  for (auto& x : resid) x = static_cast<T>(uniform(rng));
+  // The start vector is numpy.random.RandomState(seed).uniform(-1, 1, n), the same with every
+  // standard library (std::uniform_real_distribution is not specified to the bit).
+  NumpyRandomState rng(seed);
+  for (auto& x : resid) x = static_cast<T>(rng.uniform(-1.0, 1.0));
   a_int iparam[11] = {0}, ipntr[14] = {0};
   iparam[0] = 1;  // exact shifts
   iparam[2] = static_cast<a_int>(max_iterations > 0 ? max_iterations : std::max<std::size_t>(300, 10 * want));

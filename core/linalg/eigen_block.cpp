@@ -17,9 +17,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <type_traits>
 
+#include "core/data/numpy_random.hpp"
 #include "core/linalg/eigen_methods.hpp"
 #include "core/util/error.hpp"
 
@@ -78,10 +78,12 @@ arma::Mat<T> columns(arma::Mat<T>& A, arma::uword first, arma::uword count) {
   return arma::Mat<T>(A.colptr(first), A.n_rows, count, false, true);
 }
 
+// Standard normal draws in C order (element (i, j) is draw i * n_cols + j): the start block of seed s
+// is numpy.random.RandomState(s).standard_normal((n, block)), the same with every standard library.
 template <typename T>
-void fill_random(arma::Mat<T>& W, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  for (arma::uword i = 0; i < W.n_elem; ++i) W[i] = static_cast<T>(normal(rng));
+void fill_random(arma::Mat<T>& W, NumpyRandomState& rng) {
+  for (arma::uword i = 0; i < W.n_rows; ++i)
+    for (arma::uword j = 0; j < W.n_cols; ++j) W(i, j) = static_cast<T>(rng.standard_normal());
 }
 
 // W <- W - B (B^T W); returns B^T W.
@@ -101,7 +103,7 @@ arma::Mat<T> project_out(arma::Mat<T>& W, const arma::Mat<T>& B) {
 // width. Returns basis^T W of the first pass, i.e. the block of the projected matrix.
 template <typename T>
 arma::Mat<T> orthonormalize(arma::Mat<T>& W, const arma::Mat<T>& basis, const arma::Mat<T>& locked,
-                            std::mt19937_64& rng) {
+                            NumpyRandomState& rng) {
   const double eps = std::numeric_limits<T>::epsilon();
   // Tolerated loss of orthogonality eps * cond: ~2e-12 in double, ~1e-6 in float.
   const double max_condition = std::is_same_v<T, double> ? 1e4 : 10.0;
@@ -124,9 +126,8 @@ arma::Mat<T> orthonormalize(arma::Mat<T>& W, const arma::Mat<T>& basis, const ar
     double smallest = arma::datum::inf, largest = 0;
     for (arma::uword j = 0; j < R.n_cols; ++j) {
       const double r = std::abs(static_cast<double>(R(j, j)));
-      if (!(r > 1e3 * eps * reference)) {
-        std::normal_distribution<double> normal(0.0, 1.0);
-        for (arma::uword i = 0; i < W.n_rows; ++i) Q(i, j) = static_cast<T>(normal(rng));
+      if (!(r > 1e3 * eps * reference)) {  // a fresh direction, from the same stream as the start
+        for (arma::uword i = 0; i < W.n_rows; ++i) Q(i, j) = static_cast<T>(rng.standard_normal());
         replaced = true;
       } else {
         smallest = std::min(smallest, r);
@@ -156,7 +157,7 @@ void block_top(const arma::Mat<T>& M, std::size_t want, const EigenOptions& opti
   const std::size_t s = plan.block;
   const std::size_t max_cycles = options.max_iterations > 0 ? options.max_iterations : 500;
   const std::size_t capacity = plan.basis(want);
-  std::mt19937_64 rng(options.seed);
+  NumpyRandomState rng(options.seed);
 
   arma::Mat<T> V(n, capacity), AV(n, capacity), H(capacity, capacity, arma::fill::zeros);
   arma::Mat<T> locked(n, want);

@@ -1,15 +1,15 @@
 #include "core/linalg/random_start.hpp"
 
-#include <random>
+#include "core/data/numpy_random.hpp"
 
 namespace aelab {
 
 template <typename T>
 arma::Mat<T> gaussian_start(arma::uword rows, arma::uword cols, double stddev, std::uint64_t seed) {
-  std::mt19937_64 engine(seed);
-  std::normal_distribution<double> normal(0.0, stddev);
+  NumpyRandomState rng(seed);
   arma::Mat<T> M(rows, cols);
-  for (arma::uword i = 0; i < M.n_elem; ++i) M[i] = static_cast<T>(normal(engine));
+  for (arma::uword i = 0; i < rows; ++i)
+    for (arma::uword j = 0; j < cols; ++j) M(i, j) = static_cast<T>(rng.normal(0.0, stddev));
   return M;
 }
 

@@ -5,45 +5,21 @@
 #include <limits>
 #include <numeric>
 
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/beta.hpp>
+
 #include "core/util/error.hpp"
 
 namespace aelab {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Arguments outside a distribution's domain (NaN, df <= 0) give NaN, which the tests report as
+// undefined, instead of Boost's default exception.
+using NanPolicy = boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>>;
 
-// Continued fraction of I_x(a, b) (Numerical Recipes' betacf with the modified Lentz method); it
-// converges fast for x < (a + 1) / (a + b + 2).
-double incomplete_beta_fraction(double a, double b, double x) {
-  constexpr double tiny = 1e-300, epsilon = 1e-16;
-  const double qab = a + b, qap = a + 1, qam = a - 1;
-  double c = 1, d = 1 - qab * x / qap;
-  if (std::fabs(d) < tiny) d = tiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= 100000; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const double delta = d * c;
-    h *= delta;
-    if (std::fabs(delta - 1) < epsilon) return h;
-  }
-  throw Error("internal: the incomplete beta continued fraction did not converge (a = " + std::to_string(a) +
-              ", b = " + std::to_string(b) + ", x = " + std::to_string(x) + ")");
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Ranks of |values| (1-based, ties get their average rank, like scipy.stats.rankdata "average"),
 // and the sizes of the tie groups.
@@ -72,33 +48,17 @@ void check_paired(const std::vector<double>& a, const std::vector<double>& b) {
 
 }  // namespace
 
-double normal_sf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
-
-namespace {
-
-// I_x(a, b) given both x and y = 1 - x, each computed accurately by the caller: when x is close to 1,
-// forming 1 - x would cancel most of its digits (Student t tails at small t).
-double incomplete_beta(double a, double b, double x, double y) {
-  if (!(a > 0) || !(b > 0) || !(x >= 0) || !(x <= 1)) return kNaN;
-  if (x == 0) return 0;
-  if (y == 0) return 1;
-  // x^a (1-x)^b / (a B(a, b)), in logarithms so that huge a, b (50,000 users) do not overflow.
-  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log(y);
-  if (x < (a + 1) / (a + b + 2)) return std::exp(log_front) * incomplete_beta_fraction(a, b, x) / a;
-  return 1 - std::exp(log_front) * incomplete_beta_fraction(b, a, y) / b;
+double normal_sf(double z) {
+  return boost::math::cdf(boost::math::complement(boost::math::normal_distribution<double, NanPolicy>(), z));
 }
 
-}  // namespace
-
-double regularized_incomplete_beta(double a, double b, double x) { return incomplete_beta(a, b, x, 1 - x); }
+double regularized_incomplete_beta(double a, double b, double x) {
+  if (!(a > 0) || !(b > 0) || !(x >= 0) || !(x <= 1)) return kNaN;
+  return boost::math::ibeta(a, b, x, NanPolicy());
+}
 
 double student_t_sf(double t, double df) {
-  if (std::isnan(t) || !(df > 0)) return kNaN;
-  if (std::isinf(t)) return t > 0 ? 0 : 1;
-  // P(|T| > |t|) = I_x(df/2, 1/2) with x = df / (df + t^2) and 1 - x = t^2 / (df + t^2).
-  const double denominator = df + t * t;
-  const double two_sided = incomplete_beta(df / 2, 0.5, df / denominator, t * t / denominator);
-  return t > 0 ? two_sided / 2 : 1 - two_sided / 2;
+  return boost::math::cdf(boost::math::complement(boost::math::students_t_distribution<double, NanPolicy>(df), t));
 }
 
 TestResult paired_t_test(const std::vector<double>& a, const std::vector<double>& b) {

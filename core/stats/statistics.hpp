@@ -2,7 +2,7 @@
 // Paired significance tests between two solvers evaluated on the same test users (per-user metric
 // vectors), and the distributions they need. Both tests are two-sided and follow scipy 1.10:
 //  - paired t-test = scipy.stats.ttest_rel(a, b): d = a - b, t = mean(d) / (sd(d, ddof 1) / sqrt(n)),
-//    p = 2 P(T_{n-1} > |t|) with the Student t tail from the regularized incomplete beta function;
+//    p = 2 P(T_{n-1} > |t|) with the Student t tail of Boost.Math;
 //  - Wilcoxon signed-rank = scipy.stats.wilcoxon(a, b) defaults (zero_method "wilcox": zero
 //    differences are dropped; no continuity correction). Exact null distribution when the n <= 50
 //    differences have neither zeros nor ties in |d| (scipy's "exact" mode); otherwise the normal
@@ -16,10 +16,11 @@
 
 namespace aelab {
 
-// Standard normal upper tail P(Z > z), accurate far into the tail (erfc).
+// The distributions, from Boost.Math; NaN outside their domain.
+// Standard normal upper tail P(Z > z), accurate far into the tail.
 double normal_sf(double z);
-// I_x(a, b), the regularized incomplete beta function, for a, b > 0 and 0 <= x <= 1 (continued
-// fraction, Lentz's method, on the side of the symmetry where it converges fast).
+// I_x(a, b), the regularized incomplete beta function (boost::math::ibeta, on which Boost's Student t
+// rests), for a, b > 0 and 0 <= x <= 1.
 double regularized_incomplete_beta(double a, double b, double x);
 // P(T > t) for Student's t with df > 0 degrees of freedom.
 double student_t_sf(double t, double df);
