@@ -1,18 +1,21 @@
-// `aelab eval --data SPLIT_DIR --solver NAME [--set key=value ...] [--on validation|test] ...`: trains one
-// solver on the training users of a vae_cf split folder and evaluates the held-out users.
+// `aelab eval DATA --solver NAME [--set key=value ...] [--on validation|test] [--metrics LIST] ...`: trains
+// one solver on the training users and evaluates the held-out users. DATA is any source a config's
+// data section takes (cli/eval_data_options.hpp): a vae_cf split folder, a raw file split by the
+// strong-generalization protocol, or a given train/test split (--format lightgcn).
 // `aelab eval --data SPLIT_DIR --gap --set rank=K --set lambda=L --set p=P ...`: the approximation-gap
 // report (experiments/approximation_gap.hpp) at that point instead: exact and the solvers compared with
 // it, each with its Eq. 7 objective, relative gap, metric and difference to exact.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <set>
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
-#include "core/data/vae_cf.hpp"
+#include "cli/eval_data_options.hpp"
 #include "core/eval/evaluation.hpp"
 #include "core/linalg/blas.hpp"
 #include "core/linalg/linalg_cache.hpp"
@@ -20,6 +23,8 @@
 #include "core/util/number_text.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
+#include "experiments/common/config_sections.hpp"
+#include "experiments/common/data_source.hpp"
 #include "experiments/gap/approximation_gap.hpp"
 #include "solvers/builtin.hpp"
 
@@ -65,20 +70,23 @@ void print_eigen(const EigenReport& e) {
             << ", iterations " << e.iterations << "\n";
 }
 
-void print_text(const SolverEvaluation& evaluation, const std::string& data_dir, const SplitData& split,
+void print_text(const SolverEvaluation& evaluation, const std::string& data, const SplitData& split,
                 double load_seconds) {
   const FitReport& report = evaluation.report;
   std::cout << "solver      " << evaluation.solver << " " << evaluation.params.str() << "\n";
-  std::cout << "data        " << data_dir << " (train " << split.train.n_rows() << " users x " << split.n_items()
+  std::cout << "data        " << data << " (train " << split.train.n_rows() << " users x " << split.n_items()
             << " items, " << split.train.nnz() << " interactions; " << dtype_name(evaluation.dtype) << ")\n";
   std::cout << "on          " << evaluation.on << ": " << evaluation.result.uids.size() << " users evaluated, "
             << evaluation.result.n_excluded << " excluded (no held-out items)\n";
+  std::size_t width = 12;
+  for (const MetricSpec& m : evaluation.metrics) width = std::max(width, m.name().size() + 1);
   for (const MetricSpec& m : evaluation.metrics) {
     std::string name = m.name();
-    name.resize(12, ' ');
+    name.resize(width, ' ');
     const MetricSummary s = evaluation.result.summary(m.name());
     std::cout << name << fixed(s.mean, 5) << " +- " << fixed(s.se, 5) << "\n";
   }
+  for (const MetricSpec& m : evaluation.metrics) std::cout << "  " << m.definition() << "\n";
   std::cout << "objective   " << (report.objective ? general(*report.objective) : "n/a (not defined for this solver)") << "\n";
   if (report.eigen) print_eigen(*report.eigen);
   if (report.inverse) std::cout << "inverse     " << (report.inverse->reused ? "reused" : "computed") << "\n";
@@ -138,17 +146,18 @@ GapPoint gap_settings(const nlohmann::json& given, ApproximationGapOptions& opti
 
 int command_eval(const Arguments& args) {
   CommandLine cl("aelab eval",
-                 "Trains a solver on the training users of a vae_cf split folder and evaluates the held-out users\n"
-                 "(nDCG@100, Recall@20, Recall@50 with standard errors).");
-  std::string data_dir, on = "validation", dtype = "float64";
-  std::optional<std::string> solver_name, gap_solvers, metric;
+                 "Trains a solver on the training users and evaluates the held-out users (metrics with standard\n"
+                 "errors). The data: a vae_cf split folder (--data), a raw file split by the strong-generalization\n"
+                 "protocol (--format F --input PATH --heldout H), or a given train/test split (--format lightgcn\n"
+                 "--train PATH --test PATH: trained on every training row and scored on test; --on validation\n"
+                 "uses the seeded carve-out of the training rows instead).");
+  std::string dtype = "float64";
+  std::optional<std::string> on, solver_name, gap_solvers, metric, metric_list;
   std::vector<std::string> settings;
   std::optional<int> threads;
   std::optional<std::size_t> batch_users;
   bool gap = false, force_memory = false, json = false, trace = false, quiet = false;
-  cl.option("--data", data_dir, "SPLIT_DIR", "vae_cf split folder (train.csv, validation_tr.csv, ..., unique_sid.txt)")
-      ->required()
-      ->check(existing_folder());
+  const EvalDataArguments data_args(cl);
   cl.option("--solver", solver_name, "NAME", "solver name (see aelab solvers)");
   cl.repeatable("--set", settings, "KEY=VALUE", "solver parameter (e.g. --set lambda=500 --set rank=full)");
   cl.flag("--gap", gap,
@@ -159,8 +168,12 @@ int command_eval(const Arguments& args) {
             "solvers compared with exact (default closed_form_approx,admm,zero_diagonal,\n"
             "unconstrained; admm is reported as admm_last and admm_best)");
   cl.option("--metric", metric, "NAME", "with --gap: the metric of the table (default ndcg@100)");
-  cl.option("--on", on, "PART", "held-out users to evaluate: validation (default) or test")
+  cl.option("--on", on, "PART", "held-out users to evaluate: validation or test (default: test for\n"
+                               "--format lightgcn, validation otherwise)")
       ->check(one_of({"validation", "test"}));
+  cl.option("--metrics", metric_list, "LIST",
+            "metrics to compute, e.g. recall_ngcf@20,ndcg@20 (default: ndcg@100,recall@20,recall@50;\n"
+            "with --format lightgcn recall_ngcf@20,ndcg@20,hitrate@20,precision@20)");
   cl.option("--dtype", dtype, "TYPE", "precision of the dense linear algebra: float64 (default) or float32")
       ->check(one_of({"float64", "float32"}));
   cl.option("--threads", threads, "N", "BLAS and Gram threads (default: all cores)")->check(integer_in(1, 1024));
@@ -190,19 +203,23 @@ int command_eval(const Arguments& args) {
   if (gap) {
     point = gap_settings(given, gap_options);
     if (gap_solvers) gap_options.solvers = comma_list(*gap_solvers, "gap-solvers");
-    if (metric) {
-      const MetricSpec spec = MetricSpec::parse(*metric);
-      gap_options.metric = spec.name();
-      if (std::none_of(gap_options.metrics.begin(), gap_options.metrics.end(),
-                       [&](const MetricSpec& m) { return m.name() == spec.name(); }))
-        gap_options.metrics.push_back(spec);
-    }
+    if (metric) gap_options.metric = MetricSpec::parse(*metric).name();
   } else {
     params = solver->make_params(given);
   }
 
+  // The data section is checked (paths, its keys) before anything is fitted.
+  nlohmann::json resolved;
+  const std::string here = std::filesystem::current_path().string();
+  const DataConfig data_config = parse_data_section(data_args.data_section(), ConfigLocation{"", here, here}, resolved);
+
   EvaluationOptions options;
-  options.on = on;
+  options.on = on.value_or(data_args.given_split() ? "test" : "validation");
+  options.metrics = data_args.given_split() ? given_split_metrics() : default_metrics();
+  if (metric_list) {
+    options.metrics.clear();
+    for (const std::string& name : comma_list(*metric_list, "metrics")) options.metrics.push_back(MetricSpec::parse(name));
+  }
   options.dtype = parse_dtype(dtype);
   options.force_memory = force_memory;
   if (threads) {
@@ -214,6 +231,10 @@ int command_eval(const Arguments& args) {
 
   if (gap) {
     gap_options.on = options.on;
+    gap_options.metrics = options.metrics;
+    if (std::none_of(options.metrics.begin(), options.metrics.end(),
+                     [&](const MetricSpec& m) { return m.name() == gap_options.metric; }))
+      gap_options.metrics.push_back(MetricSpec::parse(gap_options.metric));
     gap_options.dtype = options.dtype;
     gap_options.force_memory = options.force_memory;
     gap_options.batch_users = options.batch_users;
@@ -222,20 +243,24 @@ int command_eval(const Arguments& args) {
   }
 
   Timer load_timer;
-  const SplitData split = to_split_data(read_vae_cf(data_dir));
+  const ExperimentData data = load_experiment_data(data_config, "", options.log);
   const double load_seconds = load_timer.seconds();
-  if (options.log) options.log("read " + data_dir + " in " + fixed(load_seconds, 2) + " s");
+  const std::string data_text = data_args.description();
+  if (options.log) options.log("read " + data_text + " in " + fixed(load_seconds, 2) + " s");
+  // A given split's test users are scored by a model of every training row; its validation users
+  // (the carve-out) by a model of the rest.
+  const SplitData& split = data.refit && options.on == "test" ? *data.refit : data.split;
 
   if (gap) {
     LinalgCache cache(split.train, options.threads);
     const GapReport report = approximation_gap(cache, split, registry, point, gap_options);
     if (json) {
       nlohmann::json out = report.to_json(/*with_reports=*/true);
-      out["data"] = data_dir;
+      out["data"] = data_text;
       out["seconds_load"] = load_seconds;
       std::cout << out.dump() << "\n";
     } else {
-      std::cout << "data: " << data_dir << "\n" << format_approximation_gap(report);
+      std::cout << "data: " << data_text << "\n" << format_approximation_gap(report);
     }
     return 0;
   }
@@ -247,7 +272,7 @@ int command_eval(const Arguments& args) {
     std::cout << out.dump() << "\n";
     return 0;
   }
-  print_text(evaluation, data_dir, split, load_seconds);
+  print_text(evaluation, data_text, split, load_seconds);
   if (trace) print_trace(evaluation.report.trace);
   return 0;
 }

@@ -34,13 +34,27 @@ bool parse_positive_integers(const std::string& text, std::vector<std::size_t>& 
 
 }  // namespace
 
+namespace {
+
+// number() hands later checks the value as exact hexadecimal text ("0x1.8p+0"); a message shows it
+// as the decimal number the user typed.
+std::string as_typed(const std::string& text) {
+  const bool exact_hex = (text.rfind("0x", 0) == 0 || text.rfind("-0x", 0) == 0) && text.find('p') != std::string::npos;
+  if (!exact_hex) return text;
+  char* end = nullptr;
+  const double x = std::strtod(text.c_str(), &end);
+  return *end == '\0' && end != text.c_str() + 2 ? number_text(x) : text;
+}
+
+}  // namespace
+
 CLI::Validator expects(CLI::Validator check, std::string what) {
   return CLI::Validator(
       [check = std::move(check), what = std::move(what)](std::string& text) -> std::string {
         const std::string given = text;
         if (check(text).empty()) return "";
         text = given;
-        return "expects " + what + ", got \"" + given + "\"";
+        return "expects " + what + ", got \"" + as_typed(given) + "\"";
       },
       "");
 }
@@ -78,6 +92,16 @@ CLI::Validator number_in(double lo, double hi) {
   return expects(CLI::Range(lo, hi), "a number in [" + number_text(lo) + ", " + number_text(hi) + "]");
 }
 
+CLI::Validator number_in_open(double lo, double hi) {
+  return expects(CLI::Validator(
+                     [lo, hi](std::string& text) -> std::string {
+                       const double x = std::strtod(text.c_str(), nullptr);
+                       return x > lo && x < hi ? "" : "out of range";
+                     },
+                     ""),
+                 "a number in (" + number_text(lo) + ", " + number_text(hi) + ")");
+}
+
 std::string choice_text(const std::vector<std::string>& names) {
   if (names.size() == 2) return names[0] + " or " + names[1];
   std::string text = "one of ";
@@ -90,6 +114,8 @@ CLI::Validator one_of(const std::vector<std::string>& names) { return expects(CL
 CLI::Validator existing_file() { return expects(CLI::ExistingFile, "an existing file"); }
 
 CLI::Validator existing_folder() { return expects(CLI::ExistingDirectory, "an existing folder"); }
+
+CLI::Validator existing_path() { return expects(CLI::ExistingPath, "an existing file or folder"); }
 
 CLI::Validator non_empty(const std::string& what) {
   return expects(CLI::Validator([](std::string& text) -> std::string { return text.empty() ? "empty" : ""; }, ""), what);

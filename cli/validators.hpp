@@ -51,12 +51,14 @@ CLI::Validator integer_in(long long lo, long long hi);
 // Number bounds (after number()): "a number >= lo", "a number in [lo, hi]".
 CLI::Validator number_at_least(double lo);
 CLI::Validator number_in(double lo, double hi);
+CLI::Validator number_in_open(double lo, double hi);  // "a number in (lo, hi)"
 
 // One of `names`: "expects a or b" / "expects one of a, b, c".
 CLI::Validator one_of(const std::vector<std::string>& names);
 
 CLI::Validator existing_file();
 CLI::Validator existing_folder();
+CLI::Validator existing_path();  // a file or a folder
 CLI::Validator non_empty(const std::string& what);  // e.g. non_empty("a column")
 
 // "10,100,1000": positive decimal integers separated by commas; `or_none`: the word "none" as well.

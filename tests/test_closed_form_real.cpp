@@ -149,7 +149,7 @@ SHARED_DATA_TEST_CASE("aelab eval: JSON equals the library's evaluation; text, t
   fails_with({"eval", "--data", split_dir, "--solver", "popularity", "--on", "train"}, "--on expects validation or test");
   fails_with({"eval", "--data", split_dir, "--solver", "popularity", "--dtype", "float16"}, "--dtype expects float64 or float32, got \"float16\"");
   fails_with({"eval", "--data", dir.file("absent"), "--solver", "popularity"}, dir.file("absent"));
-  fails_with({"eval", "--solver", "popularity"}, "--data is required");
+  fails_with({"eval", "--solver", "popularity"}, "expected exactly one data source: --data SPLIT_DIR, --format F --input PATH");
   REQUIRE(split.n_items() < 6000);
   fails_with({"eval", "--data", split_dir, "--solver", "closed_form_approx", "--set", "rank=6000"},
              "rank: 6000 exceeds the number of items (" + std::to_string(split.n_items()) + ")");

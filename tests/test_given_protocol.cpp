@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/data/given_split.hpp"
+#include "core/data/validation_carve_out.hpp"
 #include "core/eval/metrics.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "experiments/common/data_source.hpp"
@@ -168,4 +169,30 @@ TEST_CASE("given split, leaderboard mode: selection on test is allowed, warned a
   strong["data"] = {{"synthetic", {{"users", 200}, {"items", 60}, {"mean_items_per_user", 10}, {"seed", 1}}}, {"heldout_users", 20}};
   CHECK_THROWS_WITH_AS(run(strong, dir), doctest::Contains("selection.on: \"test\" is only for the given-split protocol"),
                        Error);
+}
+
+TEST_CASE("given split, --dry-run: the plan shows the rows each mode fits") {
+  test::TempDir dir;
+  const Registry registry = builtin_registry();
+  const auto plan = [&](const std::string& on) {
+    const ExperimentConfig config = parse_experiment_config(given_config(dir.file(on), nlohmann::json::object(), on),
+                                                            ConfigLocation{"", dir.path(), dir.path()}, registry);
+    std::ostringstream out, log;
+    RunOptions options;
+    options.dry_run = true;
+    options.out = &out;
+    options.log = &log;
+    run_sweep(config, options);
+    return out.str();
+  };
+  const GivenSplit given = load_given_split(fixture("train.txt"), fixture("test.txt"));
+  const ValidationCarveOut carve = carve_out_validation(given.train, CarveOutOptions{});
+  // Leaderboard mode fits every training row; selection on the carve-out fits the rest, then refits.
+  CHECK(plan("test").find("data: 40 training users, 60 items, " + std::to_string(given.train.nnz()) +
+                          " interactions; 0 validation and " +
+                          std::to_string(given.n_users()) + " test users\n") != std::string::npos);
+  CHECK(plan("validation").find("data: 40 training users, 60 items, " + std::to_string(carve.train_part.nnz()) +
+                                " interactions; " + std::to_string(carve.validation.n_users()) +
+                                " validation and 0 test users (the validation carve-out; the selected points are "
+                                "then refitted on every training row)\n") != std::string::npos);
 }

@@ -150,13 +150,15 @@ MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData&
   return plan;
 }
 
-void print_plan(std::ostream& out, const ExperimentConfig& config, const ExperimentData& data,
+void print_plan(std::ostream& out, const ExperimentConfig& config, const SplitData& fitted, bool refits_selected,
                 const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const MemoryPlan& memory) {
   out << "experiment " << config.name << ": " << config.solvers.size() << " solver entries, " << config.n_points()
       << " grid points\n";
-  out << "data: " << data.split.train.n_rows() << " training users, " << data.split.n_items() << " items, "
-      << data.split.train.nnz() << " interactions; " << data.split.validation.n_users() << " validation and "
-      << data.split.test.n_users() << " test users\n";
+  out << "data: " << fitted.train.n_rows() << " training users, " << fitted.n_items() << " items, "
+      << fitted.train.nnz() << " interactions; " << fitted.validation.n_users() << " validation and "
+      << fitted.test.n_users() << " test users";
+  out << (refits_selected ? " (the validation carve-out; the selected points are then refitted on every training row)\n"
+                          : "\n");
   std::size_t to_fit = 0;
   for (std::size_t s = 0; s < config.solvers.size(); ++s) {
     const auto& entry = config.solvers[s];

@@ -50,7 +50,8 @@ std::string unit_description(const SolverEntry& entry, const FitUnit& unit);
 std::string bar_description(const SolverEntry& entry, const FitUnit& unit);
 
 // What `aelab run --dry-run` prints.
-void print_plan(std::ostream& out, const ExperimentConfig& config, const ExperimentData& data,
+// `fitted` is the split the points are fitted on; `refits_selected` says a refit stage follows.
+void print_plan(std::ostream& out, const ExperimentConfig& config, const SplitData& fitted, bool refits_selected,
                 const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const MemoryPlan& memory);
 
 }  // namespace aelab

@@ -575,9 +575,13 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
     check_ranks_fit_items(config, data.split.n_items());
     std::ostream& out = options.out ? *options.out : std::cout;
     const PointStore store(config.output.dir);
-    ResumeScan scan = scan_stored_points(config, sweep_data(config, data), store, options.force, nullptr);
+    const FitData fitted = sweep_data(config, data);
+    ResumeScan scan = scan_stored_points(config, fitted, store, options.force, nullptr);
     const std::vector<FitUnit> units = plan_units(config, scan.todo);
-    print_plan(out, config, data, scan.todo, units, estimate_peak_memory(config, data.split, units));
+    // The refit of the carve-out protocol trains on more rows than selection: the larger one bounds memory.
+    const SplitData& largest = data.refit ? *data.refit : data.split;
+    print_plan(out, config, fitted.split, data.refit.has_value() && !selects_on_test(config), scan.todo, units,
+               estimate_peak_memory(config, largest, units));
     RunReport report;
     report.output_dir = config.output.dir;
     report.points = config.n_points();
