@@ -435,6 +435,46 @@ TEST_CASE("plots: gnuplot scripts with the full rank placed right of the largest
   }
 }
 
+TEST_CASE("plot --combine: one panel per results folder, each titled with its data set, one colour per entry") {
+  Fixture f;
+  f.data.provenance["sizes"] = {{"items", f.data.split.n_items()}};  // as load_experiment_data records them
+  test::TempDir dir;
+  std::ostringstream sink;
+  json first = sweep_config(dir.file("first"));
+  json second = sweep_config(dir.file("second"));
+  second["name"] = "runner-test-2";
+  // Without entry a, b would take the first palette colour in a figure of its own folder.
+  second["solvers"] = json::array({second["solvers"][1], second["solvers"][2]});
+  run_sweep(f.config(first), f.data, quiet_options(sink));
+  run_sweep(f.config(second), f.data, quiet_options(sink));
+  const PlotReport report = write_combined_figure({dir.file("first"), dir.file("second")}, std::nullopt, dir.file("fig/f1.svg"));
+  const std::string script = test::read_text(dir.file("fig/f1.gp"));
+  CHECK(script.find("set multiplot layout 1,2") != std::string::npos);
+  CHECK(script.find("set title \"runner-test (40 items)\"") != std::string::npos);
+  CHECK(script.find("set title \"runner-test-2 (40 items)\"") != std::string::npos);
+  CHECK(script.find("set ylabel \"test nDCG@10\"") != std::string::npos);
+  // Entry b has one colour in both panels although the folders list their entries in other orders.
+  const auto color_of = [&](const std::string& panel_data) {
+    const std::size_t plot = script.find("\"" + panel_data + "\" index");
+    REQUIRE(plot != std::string::npos);
+    const std::size_t b = script.find("title \"b\"", plot);
+    const std::size_t rgb = script.rfind("linecolor rgb \"", b);
+    return script.substr(rgb, 24);
+  };
+  CHECK(color_of("f1.panel1.dat") == color_of("f1.panel2.dat"));
+  CHECK(test::read_text(dir.file("fig/f1.panel2.dat")).find("# b\n") != std::string::npos);
+  if (!find_gnuplot().empty()) {
+    CHECK(report.rendered);
+    CHECK(fs::file_size(dir.file("fig/f1.png")) > 1000);
+  }
+  CHECK_THROWS_WITH_AS(write_combined_figure({dir.file("first")}, std::string("recall@50"), dir.file("fig/x.svg")),
+                       (dir.file("first") + ": its runs did not evaluate recall@50 (see its manifest's evaluation.metrics)").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(write_combined_figure({dir.file("first")}, std::nullopt, dir.file("fig/x.pdf")),
+                       ("--out: expected a file name ending in .svg or .png, got \"" + dir.file("fig/x.pdf") + "\"").c_str(), Error);
+  CHECK_THROWS_AS(write_combined_figure({dir.path()}, std::nullopt, dir.file("fig/x.svg")), Error);  // not a results folder
+}
+
 TEST_CASE("a second process cannot write into a results folder in use") {
   test::TempDir dir;
   RunLock lock(dir.path());

@@ -128,9 +128,9 @@ RankAxis rank_axis(const nlohmann::json& selection) {
 
 // One series per solver entry from the selected points; `value` extracts (y, se) or returns false.
 template <typename Value>
-std::vector<Series> collect(const nlohmann::json& selection, const RankAxis& axis, Value value) {
+std::vector<Series> collect(const nlohmann::json& selection, const RankAxis& axis,
+                            const std::map<std::string, std::string>& colors, Value value) {
   std::vector<Series> all;
-  const auto colors = entry_colors(selection);
   for (const auto& solver : selection.at("solvers")) {
     Series series;
     series.title = solver.at("solver_id").get<std::string>();
@@ -169,18 +169,73 @@ std::string xtics(const RankAxis& axis) {
   return tics;
 }
 
-// Writes NAME.dat and NAME.gp; returns the script's file name.
-std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis& axis, const std::vector<Series>& series) {
-  std::string data = "# " + spec.title + "\n# x (rank position; \"full\" at " + round_trip_text(axis.full_x) +
+// The series as gnuplot data blocks, one per series in plot-command order.
+std::string series_data(const std::string& title, const RankAxis& axis, const std::vector<Series>& series) {
+  std::string data = "# " + title + "\n# x (rank position; \"full\" at " + round_trip_text(axis.full_x) +
                      ")  y  se    one block per solver, in the order of the plot command\n";
-  for (std::size_t s = 0; s < series.size(); ++s) {
-    data += "# " + series[s].title + "\n";
-    for (const auto& p : series[s].points)
+  for (const Series& one : series) {
+    data += "# " + one.title + "\n";
+    for (const auto& p : one.points)
       data += round_trip_text(p.x) + " " + round_trip_text(p.y) + " " + round_trip_text(p.se) + "\n";
     data += "\n\n";
   }
-  write_file_atomically((dir / (spec.name + ".dat")).string(), data);
+  return data;
+}
 
+// The x-axis settings of one panel: log rank axis, tics at the ranks, "full" apart behind a dotted rule.
+std::string rank_axis_settings(const RankAxis& axis) {
+  std::ostringstream gp;
+  gp << "set xlabel \"rank k\"\n"
+     << "set logscale x\n"
+     << "set xrange [" << round_trip_text(axis.low()) << ":" << round_trip_text(axis.high()) << "]\n"
+     << "set xtics (" << xtics(axis) << ")\n";
+  if (axis.finite.size() + axis.has_full > 8) gp << "set xtics rotate by -45\n";
+  if (axis.has_full && !axis.finite.empty()) {
+    // A dotted rule separates the finite ranks from "full", which is not at its true position n.
+    const double separator = std::sqrt(double(*axis.finite.rbegin()) * axis.full_x);
+    gp << "set arrow from " << round_trip_text(separator) << ", graph 0 to " << round_trip_text(separator)
+       << ", graph 1 nohead dashtype 3 linecolor rgb \"#999999\"\n";
+  }
+  return gp.str();
+}
+
+// The plot command drawing `series` from the blocks of `data_file`. Lines that nearly coincide
+// (Algorithm 1 and ADMM should) would hide each other's error bars: each series is shifted sideways
+// by the script's `dodge` factor on the log axis.
+std::string plot_command(const std::string& data_file, const std::vector<Series>& series, bool error_bars, bool with_titles) {
+  std::size_t ranked = 0;
+  for (const auto& one : series) ranked += !one.horizontal;
+  std::string plot = "plot ";
+  std::size_t position = 0;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    const std::string source = gnuplot_quote(data_file) + " index " + std::to_string(s);
+    if (s) plot += ", \\\n     ";
+    const double offset = double(position) - 0.5 * double(ranked - 1);
+    const std::string x = "($1*10**(dodge*(" + round_trip_text(offset) + ")))";
+    const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gnuplot_quote(series[s].color)) +
+                              (with_titles ? " title " + gnuplot_quote(series[s].title) : std::string(" notitle"));
+    if (series[s].horizontal) {
+      plot += source + " using 1:2 with lines dashtype 2 " + style;
+      continue;
+    }
+    ++position;
+    if (error_bars)
+      plot += source + " using " + x + ":2:3 with yerrorlines pointtype 7 " + style;
+    else
+      plot += source + " using 1:2 with linespoints pointtype 7 " + style;
+  }
+  return plot;
+}
+
+std::string dodge_setting(const std::vector<Series>& series, bool error_bars) {
+  std::size_t ranked = 0;
+  for (const auto& one : series) ranked += !one.horizontal;
+  return std::string("dodge = ") + (error_bars && ranked > 1 ? "0.012" : "0") + "  # log10 shift between neighbouring series\n";
+}
+
+// Writes NAME.dat and NAME.gp; returns the script's file name.
+std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis& axis, const std::vector<Series>& series) {
+  write_file_atomically((dir / (spec.name + ".dat")).string(), series_data(spec.title, axis, series));
   std::ostringstream gp;
   gp << "# aelab plot: " << spec.title << "\n"
      << gnuplot_output_defaults(spec.name)
@@ -188,47 +243,13 @@ std::string write_plot(const fs::path& dir, const PlotSpec& spec, const RankAxis
      << "# Data: " << spec.name << ".dat (x = rank; \"full\" is placed at x = " << round_trip_text(axis.full_x)
      << ", right of the largest finite rank)\n"
      << "set title " << gnuplot_quote(spec.title) << "\n"
-     << "set xlabel \"rank k\"\n"
      << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
-     << "set logscale x\n"
-     << "set xrange [" << round_trip_text(axis.low()) << ":" << round_trip_text(axis.high()) << "]\n"
-     << "set xtics (" << xtics(axis) << ")\n";
-  if (axis.finite.size() + axis.has_full > 8) gp << "set xtics rotate by -45\n";
+     << rank_axis_settings(axis);
   if (spec.log_y) gp << "set logscale y\nset format y \"%g\"\n";
-  if (axis.has_full && !axis.finite.empty()) {
-    // A dotted rule separates the finite ranks from "full", which is not at its true position n.
-    const double separator = std::sqrt(double(*axis.finite.rbegin()) * axis.full_x);
-    gp << "set arrow from " << round_trip_text(separator) << ", graph 0 to " << round_trip_text(separator)
-       << ", graph 1 nohead dashtype 3 linecolor rgb \"#999999\"\n";
-  }
-  gp << "set grid\nset key outside right top\nset pointsize 1\n";
-  // Lines that nearly coincide (Algorithm 1 and ADMM should) would hide each other's error bars:
-  // each series is shifted sideways by a small factor on the log axis (dodge = 0 removes it).
-  std::size_t ranked = 0;
-  for (const auto& one : series) ranked += !one.horizontal;
-  gp << "dodge = " << (spec.error_bars && ranked > 1 ? "0.012" : "0") << "  # log10 shift between neighbouring series\n";
-  std::string plot = "plot ";
-  std::size_t position = 0;
-  for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string source = gnuplot_quote(spec.name + ".dat") + " index " + std::to_string(s);
-    if (s) plot += ", \\\n     ";
-    const double offset = double(position) - 0.5 * double(ranked - 1);
-    const std::string x = "($1*10**(dodge*(" + round_trip_text(offset) + ")))";
-    const std::string style = "linewidth 2" + (series[s].color.empty() ? "" : " linecolor rgb " + gnuplot_quote(series[s].color)) +
-                              " title " + gnuplot_quote(series[s].title);
-    if (series[s].horizontal) {
-      plot += source + " using 1:2 with lines dashtype 2 " + style;
-      continue;
-    }
-    ++position;
-    if (spec.error_bars)
-      plot += source + " using " + x + ":2:3 with yerrorlines pointtype 7 " + style;
-    else
-      plot += source + " using 1:2 with linespoints pointtype 7 " + style;
-  }
+  gp << "set grid\nset key outside right top\nset pointsize 1\n" << dodge_setting(series, spec.error_bars);
   gp << "set terminal svg size 960,600 dynamic noenhanced font \"Helvetica,13\" background rgb \"white\"\n"
      << "set output svg_out\n"
-     << plot << "\n"
+     << plot_command(spec.name + ".dat", series, spec.error_bars, true) << "\n"
      << "set terminal pngcairo size 960,600 noenhanced font \"Helvetica,11\" background rgb \"white\"\n"
      << "set output png_out\n"
      << "replot\n"
@@ -352,13 +373,14 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
     report.note = "no selected point has a rank: nothing to plot against rank";
     return report;
   }
+  const auto colors = entry_colors(selection);
   const std::string selected_on = "selected on " + selection.at("on").get<std::string>() + " " +
                                   pretty_metric(selection.at("metric").get<std::string>());
 
   if (wants("metric_vs_rank")) {
     for (const auto& metric_json : config.at("evaluation").at("metrics")) {
       const std::string metric = metric_json.get<std::string>();
-      const auto series = collect(selection, axis, [&](const nlohmann::json& chosen, double& y, double& se) {
+      const auto series = collect(selection, axis, colors, [&](const nlohmann::json& chosen, double& y, double& se) {
         if (!chosen.at("test").contains(metric)) return false;
         y = chosen.at("test").at(metric).at("mean").get<double>();
         se = chosen.at("test").at(metric).at("se").get<double>();
@@ -373,7 +395,7 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
   }
   if (wants("time_vs_rank")) {
     const bool independent = config.at("execution").at("rank_fits").get<std::string>() == "independent";
-    const auto series = collect(selection, axis, [&](const nlohmann::json& chosen, double& y, double& se) {
+    const auto series = collect(selection, axis, colors, [&](const nlohmann::json& chosen, double& y, double& se) {
       const auto& t = chosen.at("timings");
       if (!t.contains("fit_seconds") || !t.at("fit_seconds").is_number()) return false;
       y = t.at("fit_seconds").get<double>();
@@ -397,7 +419,7 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
         if (item.key() != "rank" && item.value().size() > 1) swept.insert(item.key());
     for (const auto& param : swept) {
       double lo = INFINITY, hi = 0;
-      const auto series = collect(selection, axis, [&](const nlohmann::json& chosen, double& y, double& se) {
+      const auto series = collect(selection, axis, colors, [&](const nlohmann::json& chosen, double& y, double& se) {
         const auto& params = chosen.at("params");
         if (!params.contains(param) || !params.at(param).is_number()) return false;
         y = params.at(param).get<double>();
@@ -428,6 +450,100 @@ void draw_run_plots(const std::string& results_dir, const std::vector<std::strin
   } catch (const Error& e) {
     log << "aelab: warning: " << label << " not drawn: " << e.what() << "\n";
   }
+}
+
+namespace {
+
+struct Panel {
+  std::string title;
+  RankAxis axis;
+  std::vector<Series> series;
+};
+
+// One colour per solver entry across all folders: the rule of entry_colors over the union of the
+// folders' entries, so an entry keeps its colour in every panel.
+std::map<std::string, std::string> shared_colors(const std::vector<nlohmann::json>& selections) {
+  nlohmann::json merged = {{"solvers", nlohmann::json::array()}};
+  std::set<std::string> seen;
+  for (const auto& selection : selections)
+    for (const auto& solver : selection.at("solvers"))
+      if (seen.insert(solver.at("solver_id").get<std::string>()).second) merged["solvers"].push_back(solver);
+  return entry_colors(merged);
+}
+
+std::string panel_title(const nlohmann::json& manifest) {
+  std::string title = manifest.at("config").at("name").get<std::string>();
+  const auto& data = manifest.at("data");
+  if (data.contains("sizes") && data.at("sizes").contains("items"))
+    title += " (" + std::to_string(data.at("sizes").at("items").get<std::uint64_t>()) + " items)";
+  return title;
+}
+
+bool evaluates(const nlohmann::json& manifest, const std::string& metric) {
+  for (const auto& m : manifest.at("config").at("evaluation").at("metrics"))
+    if (m.get<std::string>() == metric) return true;
+  return false;
+}
+
+}  // namespace
+
+PlotReport write_combined_figure(const std::vector<std::string>& results_dirs, const std::optional<std::string>& metric_given,
+                                 const std::string& out_file) {
+  const fs::path out(out_file);
+  const std::string extension = out.extension().string();
+  if (extension != ".svg" && extension != ".png")
+    throw Error("--out: expected a file name ending in .svg or .png, got \"" + out_file + "\"");
+  if (results_dirs.empty()) throw Error("--combine: expected at least one results folder");
+  std::vector<nlohmann::json> manifests, selections;
+  for (const std::string& dir : results_dirs) {
+    manifests.push_back(read_json_file(fs::path(dir) / "manifest.json"));
+    selections.push_back(read_json_file(fs::path(dir) / "selection.json"));
+  }
+  const std::string metric = metric_given ? *metric_given : selections.front().at("metric").get<std::string>();
+  const auto colors = shared_colors(selections);
+  std::vector<Panel> panels;
+  for (std::size_t f = 0; f < results_dirs.size(); ++f) {
+    if (!evaluates(manifests[f], metric))
+      throw Error(results_dirs[f] + ": its runs did not evaluate " + metric + " (see its manifest's evaluation.metrics)");
+    Panel panel{panel_title(manifests[f]), rank_axis(selections[f]), {}};
+    if (panel.axis.empty()) throw Error(results_dirs[f] + ": no selected point has a rank: nothing to plot against rank");
+    panel.series = collect(selections[f], panel.axis, colors, [&](const nlohmann::json& chosen, double& y, double& se) {
+      if (!chosen.at("test").contains(metric)) return false;
+      y = chosen.at("test").at(metric).at("mean").get<double>();
+      se = chosen.at("test").at(metric).at("se").get<double>();
+      return true;
+    });
+    panels.push_back(std::move(panel));
+  }
+
+  const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  fs::create_directories(dir);
+  const std::string stem = out.stem().string();
+  std::ostringstream gp;
+  gp << "# aelab plot --combine: test " << pretty_metric(metric) << " vs rank, one panel per results folder:\n";
+  for (const std::string& d : results_dirs) gp << "#   " << d << "\n";
+  gp << gnuplot_output_defaults(stem) << "# Restyle freely and rerun in this folder:  gnuplot " << stem << ".gp\n";
+  std::ostringstream body;
+  body << "set multiplot layout 1," << panels.size() << "\n"
+       << "set ylabel " << gnuplot_quote("test " + pretty_metric(metric)) << "\nset grid\nset key bottom right\nset pointsize 1\n";
+  for (std::size_t f = 0; f < panels.size(); ++f) {
+    const std::string data_file = stem + ".panel" + std::to_string(f + 1) + ".dat";
+    write_file_atomically((dir / data_file).string(), series_data(panels[f].title, panels[f].axis, panels[f].series));
+    body << "set title " << gnuplot_quote(panels[f].title) << "\nunset arrow\n"
+         << rank_axis_settings(panels[f].axis) << dodge_setting(panels[f].series, true)
+         << plot_command(data_file, panels[f].series, true, true) << "\n";
+  }
+  body << "unset multiplot\n";
+  const std::string width = std::to_string(480 * panels.size());
+  gp << "set terminal svg size " << width << ",460 dynamic noenhanced font \"Helvetica,12\" background rgb \"white\"\n"
+     << "set output svg_out\n" << body.str()
+     << "set terminal pngcairo size " << width << ",460 noenhanced font \"Helvetica,10\" background rgb \"white\"\n"
+     << "set output png_out\n" << body.str() << "unset output\n";
+  write_file_atomically((dir / (stem + ".gp")).string(), gp.str());
+  PlotReport report;
+  report.scripts.push_back(stem + ".gp");
+  render_scripts(dir, report);
+  return report;
 }
 
 }  // namespace aelab

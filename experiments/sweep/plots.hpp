@@ -13,6 +13,7 @@
 //  - approximation_gap (when approximation_gap.json exists, see experiments/gap_experiment.hpp):
 //    approximation_gap_vs_rank, the relative Eq. 7 gap to exact per solver (log-log), and
 //    approximation_gap_<metric>_difference_vs_rank, the metric minus exact's.
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,6 +30,14 @@ struct PlotReport {
 // `kinds`: a subset of plot_kinds() (experiments/config.hpp). Throws aelab::Error when the results
 // folder lacks manifest.json or selection.json.
 PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds);
+
+// Figure 1 as the paper draws it: one figure with one panel per results folder, each titled with its
+// data set, the test `metric` (default: the first folder's selection metric) of the selected point
+// per rank, every solver entry in the same colour in every panel. Writes `out_file`'s stem .gp and one
+// .dat per panel next to it and renders both .svg and .png when gnuplot is installed. Throws
+// aelab::Error naming the folder that is not a results folder or did not evaluate `metric`.
+PlotReport write_combined_figure(const std::vector<std::string>& results_dirs, const std::optional<std::string>& metric,
+                                 const std::string& out_file);
 
 // write_plots at the end of a run: one line on `out` (unless quiet) saying where the images are, or
 // where the scripts are and why gnuplot did not render them, starting with `label`; a failure is a
