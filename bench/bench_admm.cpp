@@ -1,6 +1,6 @@
 // `aelab bench admm`: the seed paper's Table 1 on this machine — training time of the published ADMM
-// (SPEC 2.4, a fixed number of epochs) against Algorithm 1 (`closed_form_approx`, SPEC 2.5) at several
-// ranks on synthetic data, and the cost of one ADMM epoch against one SPD inverse (SPEC 7: an epoch
+// (docs/MATH.md §2.4, a fixed number of epochs) against Algorithm 1 (`closed_form_approx`, docs/MATH.md §2.5) at several
+// ranks on synthetic data, and the cost of one ADMM epoch against one SPD inverse (docs/MATH.md §7: an epoch
 // is O(n^2 k), the inverse n^3).
 //
 // Every fit starts from an empty inverse cache, so each total includes its own Gram copy and inverse,

@@ -1,12 +1,12 @@
 // `aelab bench closed-form`: the cost of Algorithm 1 (closed_form_approx) against its floor, the SPD
-// inverse (SPEC 7), on synthetic training matrices. Per size and precision:
+// inverse (docs/MATH.md §7), on synthetic training matrices. Per size and precision:
 // Gram time, inverse time (in-place potrf + potri on G + Lambda), Algorithm 1 total for each rank
 // with its stages, the ratio total / inverse, the eigensolver that ran and the peak RSS of the fit;
 // (data: core/data/synthetic.hpp, latent topics with Zipf item popularity, every row a binary interaction)
 // then a rank sweep served by one eigendecomposition against a single fit at its largest rank.
 // `floor` is the lowest ratio any implementation could reach: (inverse + 2 n x n x (k+1) products) /
 // inverse, the products timed on the same matrix (see run_size).
-// Targets (issue 3, on a quiet 2-core machine): ratio <= 1.25 for k <= 1,000 at n = 10,000;
+// Targets (on a quiet 2-core machine): ratio <= 1.25 for k <= 1,000 at n = 10,000;
 // sweep <= 1.3 x single rank.
 #include <algorithm>
 #include <cstdio>

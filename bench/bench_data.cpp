@@ -1,6 +1,6 @@
 // `aelab bench data`: parse and split throughput on an ML-20M-shaped synthetic ratings.csv
 // (138,493 users, 26,744 items, 20 M rows at full size), with the ML-20M protocol (rating > 3.5,
-// min_uc 5, H 10,000 scaled with the rows). Targets (issue 2): parse + split of 20 M rows under 30 s
+// min_uc 5, H 10,000 scaled with the rows). Targets: parse + split of 20 M rows under 30 s
 // on 2 cores, peak memory under 4 GiB.
 #include <cmath>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // `aelab bench exact`: iterations and wall time of the `exact` solver to reach its tolerance from the
 // Algorithm 1 start (closed_form_approx) and from a random start, at ranks 10, 100, 500 on synthetic
 // data with n = 5,000 items, and the cost of one iteration relative to one SPD inverse of G + Lambda
-// (issue 7). Sizes are options, so smoke runs can be small.
+// (docs/EXACT.md). Sizes are options, so smoke runs can be small.
 #include <cmath>
 #include <cstdio>
 #include <iostream>

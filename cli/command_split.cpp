@@ -1,5 +1,5 @@
 // `aelab split`: raw file -> vae_cf split folder by the bit-exact strong-generalization protocol
-// (SPEC 3, 3.2; docs/DATA.md), then prints the sizes of every part.
+// (docs/MATH.md §3, §3.2; docs/DATA.md), then prints the sizes of every part.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>

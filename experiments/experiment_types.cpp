@@ -22,7 +22,7 @@ const std::vector<ExperimentType>& experiment_types() {
   static const std::vector<ExperimentType> table = {
       {"sweep", run_sweep_experiment, "solvers x hyperparameter grids, selection on validation, test metrics, plots"},
       {"proposition", run_proposition_config,
-       "training SE of MLP autoencoders vs the rank-k linear bound (SPEC 2.6, docs/MLP.md)"},
+       "training SE of MLP autoencoders vs the rank-k linear bound (docs/MATH.md §2.6, docs/MLP.md)"},
   };
   return table;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Test-only solvers and data for the experiment runner's suites. They live in the tests (a Registry
 // is a value): the runner is exercised the way a downstream program with its own solvers uses it.
-//  - "shrink": the unconstrained low-rank closed form of SPEC 2.1 by a dense eigendecomposition
+//  - "shrink": the unconstrained low-rank closed form of docs/MATH.md §2.1 by a dense eigendecomposition
 //    (tiny n only), taking its inverse from the shared LinalgCache and overriding fit_ranks with one
 //    eigendecomposition per sweep; counts its fits and eigendecompositions.
 //  - "knobs": a solver with string, integer, list and boolean parameters, for config validation.

@@ -1,6 +1,6 @@
-// The closed-form solvers `unconstrained` (SPEC 2.1) and `closed_form_approx` (SPEC 2.5, Algorithm 1;
-// at rank "full" the full-rank zero-diagonal EDLAE B^ of SPEC 2.2) on random small data (n <= 60):
-// every identity of SPEC 2.0, 2.5 and 8 against explicit products, the models against their
+// The closed-form solvers `unconstrained` (docs/MATH.md §2.1) and `closed_form_approx` (docs/MATH.md §2.5, Algorithm 1;
+// at rank "full" the full-rank zero-diagonal EDLAE B^ of docs/MATH.md §2.2) on random small data (n <= 60):
+// every identity of docs/MATH.md §2.0, §2.5 and §8 against explicit products, the models against their
 // definitions (stacked SVD, eigen-shrinkage, optimality), rank sweeps against independent fits.
 #include <doctest/doctest.h>
 
@@ -32,7 +32,7 @@ struct Problem {
   }
   std::size_t n() const { return G.n_rows; }
   arma::mat B_hat() const { return arma::eye(n(), n()) - C * arma::diagmat(1.0 / C.diag()); }
-  // Z = [X; Lambda^{1/2}], Y = [X; 0] (SPEC 2.0).
+  // Z = [X; Lambda^{1/2}], Y = [X; 0] (docs/MATH.md §2.0).
   arma::mat Z() const { return arma::join_cols(X, arma::diagmat(arma::sqrt(Lambda))); }
   arma::mat Y() const { return arma::join_cols(X, arma::zeros(n(), n())); }
   // Eq. 7 with the diagonal of W removed, and the unconstrained objective (diagonal kept), explicitly.
@@ -85,7 +85,7 @@ arma::mat top_right_singular_vectors(const arma::mat& A, arma::uword k, arma::ve
 
 }  // namespace
 
-TEST_CASE("SPEC 2.0: stacking identity and the O(n^2) forms of W_S^T G_L W_S, G_L W_S and G C G") {
+TEST_CASE("docs/MATH.md §2.0: stacking identity and the O(n^2) forms of W_S^T G_L W_S, G_L W_S and G C G") {
   const Problem P(70, 40, 0.2, 11, 4.0, 0.3);
   const arma::uword n = P.n();
   arma::arma_rng::set_seed(5);
@@ -118,13 +118,13 @@ TEST_CASE("SPEC 2.0: stacking identity and the O(n^2) forms of W_S^T G_L W_S, G_
     const arma::mat U = V - P.C * arma::diagmat(s) * V;
     CHECK(rel_diff(V * arma::diagmat(theta.tail(7)) + arma::diagmat(s - P.Lambda) * U, P.G * U) < 1e-10);
   }
-  // SPEC 2.1 step 2: G C G = G - Lambda + Lambda C Lambda = W*^T G_L W*.
+  // docs/MATH.md §2.1 step 2: G C G = G - Lambda + Lambda C Lambda = W*^T G_L W*.
   arma::mat formed = P.GL;
   shrunk_gram_in_place(formed, P.C, P.Lambda);
   CHECK(rel_diff(formed, P.G * P.C * P.G) < 1e-12);
 }
 
-TEST_CASE("SPEC 2.5: the eigen-matrix entrywise, the Eq. 11 decomposition, and Algorithm 1's building blocks") {
+TEST_CASE("docs/MATH.md §2.5: the eigen-matrix entrywise, the Eq. 11 decomposition, and Algorithm 1's building blocks") {
   const Problem P(80, 45, 0.15, 12, 2.0, 0.25);
   const arma::uword n = P.n();
   const arma::mat Bh = P.B_hat();
@@ -292,7 +292,7 @@ TEST_CASE("unconstrained: eigen-shrinkage at p = 0, ridge at full rank, minimal 
       const arma::mat U = lr.U() + arma::randn(P.n(), k) * 1e-3, V = lr.V() + arma::randn(P.n(), k) * 1e-3;
       CHECK(P.unconstrained_objective(U * V.t()) > best);
     }
-    // SPEC 2.1 / 8: the alternating least squares of the notebooks (random start, std 1e-4) after
+    // docs/MATH.md §2.1 / 8: the alternating least squares of the notebooks (random start, std 1e-4) after
     // 30 epochs does not beat the closed form.
     arma::mat V = arma::randn(P.n(), k) * 1e-4, U;
     for (int epoch = 0; epoch < 30; ++epoch) {
@@ -320,7 +320,7 @@ TEST_CASE("Eq. 7 objectives: O(n) full-rank forms and the from-GU form equal the
         doctest::Approx(P.unconstrained_objective(U * V.t())).epsilon(1e-11));
 }
 
-TEST_CASE("SPEC 8: Algorithm 1's Eq. 7 objective is below the unconstrained model's at the same rank") {
+TEST_CASE("docs/MATH.md §8: Algorithm 1's Eq. 7 objective is below the unconstrained model's at the same rank") {
   const Problem P(100, 50, 0.15, 18, 3.0, 0.25);
   LinalgCache cache(P.X_csr);
   for (arma::uword k : {3u, 10u, 30u}) {

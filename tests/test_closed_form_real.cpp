@@ -1,4 +1,4 @@
-// The closed-form solvers on a real split (the protocol split of ml-latest-small, SPEC 3: rating > 3.5,
+// The closed-form solvers on a real split (the protocol split of ml-latest-small, docs/MATH.md §3: rating > 3.5,
 // users with >= 5 rows, 50 validation and 50 test users; 5,697 training items): float32 and float64
 // agree in nDCG@100, every closed-form model beats `popularity`, a rank sweep matches single fits,
 // and `aelab eval` reports what the library computes.

@@ -1,5 +1,5 @@
 // Core dense algebra: Gram matrix, SPD inverse, the Eq. 7 objective, the two model shapes, the
-// shared inverse cache, and the identities of SPEC 2.0 they rely on.
+// shared inverse cache, and the identities of docs/MATH.md §2.0 they rely on.
 #include <doctest/doctest.h>
 
 #include "core/linalg/dense_linalg.hpp"
@@ -69,7 +69,7 @@ TEST_CASE("the O(n^2 k) Eq. 7 objective equals the explicit formula") {
   }
 }
 
-TEST_CASE("SPEC 2.0 identities hold with C from the inverse cache") {
+TEST_CASE("docs/MATH.md §2.0 identities hold with C from the inverse cache") {
   const BinaryCsr X = test::random_binary(80, 30, 0.2, 9);
   LinalgCache cache(X);
   arma::mat G;

@@ -1,4 +1,4 @@
-// The `exact` solver (issue 7): the O(n^2 k) objective/gradient against the direct n^3 forms and
+// The `exact` solver (docs/EXACT.md): the O(n^2 k) objective/gradient against the direct n^3 forms and
 // finite differences, the exact V-step, the relative gradient norm against its definition, monotone
 // traces and convergence, agreement of different starts, B^ at rank n, and L_exact <= every other
 // solver's Eq. 7 objective on ml-latest-small.
@@ -66,7 +66,7 @@ bool non_increasing(const Trace& trace) {
   return true;
 }
 
-// The training users of ml-latest-small under the protocol split (SPEC 3: rating > 3.5, min_uc 5,
+// The training users of ml-latest-small under the protocol split (docs/MATH.md §3: rating > 3.5, min_uc 5,
 // H 50, seed 98765) with items of fewer than `min_sc` kept rows filtered (min_sc 20: about 600 items,
 // so that every fit here takes well under a second).
 BinaryCsr ml_latest_small_train(const std::string& path, std::size_t min_sc) {

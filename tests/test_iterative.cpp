@@ -1,5 +1,5 @@
-// The iterative solvers: zero-diagonal ALS (SPEC 2.3) and the published ADMM (SPEC 2.4), their
-// objective traces, divergence handling, full-rank end points (SPEC 2.2) and a real-data check.
+// The iterative solvers: zero-diagonal ALS (docs/MATH.md §2.3) and the published ADMM (docs/MATH.md §2.4), their
+// objective traces, divergence handling, full-rank end points (docs/MATH.md §2.2) and a real-data check.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -197,7 +197,7 @@ TEST_CASE("zero_diagonal: rank 1 is degenerate and is refused") {
                        Error);
 }
 
-TEST_CASE("zero_diagonal at rank n equals B^ of SPEC 2.2; rank full returns B^ and its O(n) objective") {
+TEST_CASE("zero_diagonal at rank n equals B^ of docs/MATH.md §2.2; rank full returns B^ and its O(n) objective") {
   const BinaryCsr X = test::random_binary(80, 30, 0.2, 21);
   const Dense dense(X, 4.0, 0.25);
   const arma::mat B = dense.full_rank();
@@ -311,7 +311,7 @@ SHARED_DATA_TEST_CASE("admm: divergence stops the run naming the epoch; keep_bes
   LinalgCache cache(X);
   FitContext ctx(cache);
   // With these settings the published updates fall for two epochs and then grow geometrically until
-  // V^T V is numerically singular (the behaviour issue 7 reports on the full data set).
+  // V^T V is numerically singular (the behaviour seen on the full data set, docs/EXACT.md).
   const std::string spec = "admm:rank=10,lambda=5,p=0.33,omega=500,epochs=40";
   const auto last = fit(ctx, spec);
   const FitReport& d = last->report();
@@ -397,7 +397,7 @@ SHARED_DATA_TEST_CASE("float32 fits follow the float64 ones; parameters are vali
 
 SHARED_DATA_TEST_CASE("real split (ml-latest-small): both solvers run 10 epochs and beat popularity") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
-  // The protocol split (SPEC 3): rating > 3.5, users with >= 5 rows, 50 validation and 50 test users.
+  // The protocol split (docs/MATH.md §3): rating > 3.5, users with >= 5 rows, 50 validation and 50 test users.
   const SplitData split = to_split_data(test::ml_latest_small_split(ratings));
   REQUIRE(split.n_items() == 5697);
   LinalgCache cache(split.train);

@@ -1,4 +1,4 @@
-// Metrics against brute-force definitions (SPEC 4), including ties, NaN scores, users with fewer
+// Metrics against brute-force definitions (docs/MATH.md §4), including ties, NaN scores, users with fewer
 // held-out items than k, users without held-out items, and batching.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// The Proposition experiment (SPEC 2.6): the linear bound, the linear AE at its closed form, and MLPs
+// The Proposition experiment (docs/MATH.md §2.6): the linear bound, the linear AE at its closed form, and MLPs
 // of every activation and several depths on tiny data, never below the bound.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// The strong-generalization split is byte-identical to the reference preprocessing (SPEC 3, 3.2).
+// The strong-generalization split is byte-identical to the reference preprocessing (docs/MATH.md §3, §3.2).
 // Expected sha256 sums and sizes were produced by tests/reference/vae_cf_reference.py (a transcript
 // of the Mult-VAE notebook) with numpy 1.24.2 / pandas 1.5.3 (Debian 12, /usr/bin/python3), with the
 // commands listed in that script; these tests run only aelab.

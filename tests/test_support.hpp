@@ -54,7 +54,7 @@ std::optional<std::string> shared_data_or_skip(const std::string& relative);
 int skipped_cases();
 std::string source_path(const std::string& relative);
 
-// The protocol split of ml-latest-small's ratings.csv used by the real-data tests (SPEC 3: rating >
+// The protocol split of ml-latest-small's ratings.csv used by the real-data tests (docs/MATH.md §3: rating >
 // 3.5, min_uc 5, H 50, seed 98765); min_sc > 0 also drops items with fewer kept rows, a smaller
 // catalogue for tests that only check plumbing or need fast fits.
 VaeCfSplit ml_latest_small_split(const std::string& ratings, std::size_t min_sc = 0);

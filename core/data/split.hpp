@@ -1,5 +1,5 @@
 #pragma once
-// The strong-generalization protocol of the Mult-VAE code, bit for bit (SPEC 3 and 3.2):
+// The strong-generalization protocol of the Mult-VAE code, bit for bit (docs/MATH.md §3 and §3.2):
 // binarize, filter once (items then users), sort users by id, permute with numpy's legacy
 // RandomState(seed), hold out the last 2H users (validation then test), training vocabulary in
 // first-appearance order, 80/20 fold-in split per held-out user with the RNG re-seeded per part.

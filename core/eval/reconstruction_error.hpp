@@ -1,5 +1,5 @@
 #pragma once
-// The training error of an autoencoder, SE = ||X - f(X)||_F^2 (SPEC 2.6, Eq. 1), for any FittedModel,
+// The training error of an autoencoder, SE = ||X - f(X)||_F^2 (docs/MATH.md §2.6, Eq. 1), for any FittedModel,
 // computed in batches of users without an m x n dense matrix:
 //   ||X - F||_F^2 = ||X||_F^2 - 2 <X, F> + ||F||_F^2,
 // where, for binary X, ||X||_F^2 = nnz(X) and <X, F> sums F over the non-zeros of X. Each batch of

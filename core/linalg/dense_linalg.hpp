@@ -1,5 +1,5 @@
 #pragma once
-// Dense building blocks shared by the linear solvers (SPEC 1, 2.0, 7.1):
+// Dense building blocks shared by the linear solvers (docs/MATH.md §1, §2.0, §7; measured costs in docs/BENCHMARKS.md):
 //  - the Gram matrix G = X^T X built straight into dense storage from the sparse rows;
 //  - Lambda = lambda I + p/(1-p) diagMat(g);
 //  - the SPD inverse in place (Cholesky potrf + potri, the n^3 floor of every closed form).
@@ -15,7 +15,7 @@ namespace aelab {
 template <typename T>
 void dense_gram(const BinaryCsr& X, arma::Mat<T>& G, int threads = 0);
 
-// Lambda_jj = lambda + p / (1 - p) * g_j (SPEC 1). Requires lambda >= 0 and 0 <= p < 1.
+// Lambda_jj = lambda + p / (1 - p) * g_j (docs/MATH.md §1). Requires lambda >= 0 and 0 <= p < 1.
 arma::vec lambda_diagonal(const arma::vec& item_counts, double lambda, double p);
 
 // A <- A^{-1} for symmetric positive definite A, in place (potrf + potri on the upper triangle, then
@@ -29,11 +29,11 @@ void spd_inverse_in_place(arma::Mat<T>& A);
 template <typename T>
 void cholesky_in_place(arma::Mat<T>& A, char uplo);
 
-// SPEC 2.0: for W_S = I - C S (S = diagMat(s), C = G_L^{-1}), W_S^T G_L W_S = G_L - 2S + S C S.
+// docs/MATH.md §2.0: for W_S = I - C S (S = diagMat(s), C = G_L^{-1}), W_S^T G_L W_S = G_L - 2S + S C S.
 // Overwrites GL (= G + Lambda, both triangles) with that matrix in O(n^2), entrywise
 // GL_ij + s_i C_ij s_j off the diagonal and GL_jj - 2 s_j + s_j^2 C_jj on it, so no third n^3 product
 // and no third n x n matrix is needed. The eigen-matrix of Algorithm 1 is S = diagMat(1 (/) diag C)
-// (SPEC 2.5 step 3), that of the unconstrained closed form S = Lambda (SPEC 2.1 step 2, G C G).
+// (docs/MATH.md §2.5 step 3), that of the unconstrained closed form S = Lambda (docs/MATH.md §2.1 step 2, G C G).
 template <typename T>
 void shrunk_gram_in_place(arma::Mat<T>& GL, const arma::Mat<T>& C, const arma::vec& s);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The full-rank zero-diagonal EDLAE (EASE when p = 0), SPEC 2.2: B^ = I - C diagMat(1 (/) diag C),
+// The full-rank zero-diagonal EDLAE (EASE when p = 0), docs/MATH.md §2.2: B^ = I - C diagMat(1 (/) diag C),
 // i.e. B^_ij = -C_ij / C_jj off the diagonal and B^_jj = 0, from C = (G + Lambda)^{-1}.
 // The end point of Figure 1's black, red and green lines; shared by zero_diagonal and
 // closed_form_approx at rank "full".

@@ -59,7 +59,7 @@ TopEigenpairs<T> top_eigenpairs(arma::Mat<T>& M, std::size_t k, const EigenOptio
     throw Error("top_eigenpairs: matrix too large for 32-bit LAPACK/ARPACK indices");
   if (!M.is_finite()) throw Error("top_eigenpairs: the matrix has NaN or infinite entries");
   const double tolerance = effective_eigen_tolerance<T>(options.tolerance);
-  // One pair beyond the cut-off gives the eigen-gap (SPEC 6.5).
+  // One pair beyond the cut-off gives the eigen-gap (docs/MATH.md §6, item 5).
   const std::size_t want = k < n ? k + 1 : k;
 
   EigenMethod method = options.method == EigenMethod::automatic ? choose_eigen_method(n, k) : options.method;

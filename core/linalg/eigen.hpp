@@ -1,5 +1,5 @@
 #pragma once
-// Top-k eigenpairs of a dense symmetric n x n matrix (SPEC 7.1): the step that, after the inverse,
+// Top-k eigenpairs of a dense symmetric n x n matrix (docs/BENCHMARKS.md): the step that, after the inverse,
 // decides the cost of every eigenvector-based solver (Algorithm 1, the unconstrained closed form, the
 // Proposition's bound). Three methods, chosen automatically from k and n, or forced:
 //  - arpack: ARPACK-NG's implicitly restarted Lanczos (reverse communication, dense BLAS products);

@@ -1,7 +1,7 @@
 // Dense top-k eigenpairs: LAPACK syevr restricted to the index range of the k largest eigenvalues.
 // Cost: the tridiagonal reduction (4/3 n^3, half of it memory-bound symv) plus 2 n^2 k for the
 // back-transformation of the wanted vectors only; workspace 26 n + 10 n integers, so unlike syevd
-// it has no n^2 workspace (which overflows 32-bit LAPACK at n = 41,140, SPEC 7.1).
+// it has no n^2 workspace (which overflows 32-bit LAPACK at n = 41,140, docs/BENCHMARKS.md).
 #include <algorithm>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The expensive quantities shared by every linear solver fitted on one training matrix (SPEC 7):
+// The expensive quantities shared by every linear solver fitted on one training matrix (docs/MATH.md §7):
 // the Gram matrix G = X^T X (built once; a pristine copy is kept when memory allows, otherwise rebuilt
 // from the sparse rows, which costs seconds against the minutes of an inverse) and the inverse
 // C = (G + Lambda)^{-1}, computed once per (lambda, p, dtype) and kept until another one is needed,

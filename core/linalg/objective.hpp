@@ -1,5 +1,5 @@
 #pragma once
-// The low-rank EDLAE training objective, SPEC Eq. 7:
+// The low-rank EDLAE training objective, docs/MATH.md Eq. 7:
 //   L(U, V) = ||X - X W~||^2 + ||Lambda^{1/2} W~||^2,  W~ = U V^T - diagMat(diag(U V^T)),
 // evaluated from G = X^T X in O(n^2 k) without any m x n product:
 //   L = tr(G) - 2 tr(G W~) + tr(W~^T (G + Lambda) W~), with d = diag(U V^T), P = (G + Lambda) U:
@@ -23,7 +23,7 @@ template <typename T>
 double edlae_objective_from_gu(const arma::vec& g, const arma::vec& lambda_diag, const arma::Mat<T>& U,
                                const arma::Mat<T>& V, const arma::Mat<T>& GU);
 
-// The objective of the unconstrained linear AE (SPEC 2.1), diagonal included:
+// The objective of the unconstrained linear AE (docs/MATH.md §2.1), diagonal included:
 //   ||X - X U V^T||^2 + ||Lambda^{1/2} U V^T||^2 = tr(G) - 2 sum(GU o V) + sum((U^T (G + Lambda) U) o (V^T V)).
 template <typename T>
 double linear_ae_objective_from_gu(const arma::vec& g, const arma::vec& lambda_diag, const arma::Mat<T>& U,

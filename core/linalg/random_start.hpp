@@ -1,5 +1,5 @@
 #pragma once
-// The seeded Gaussian starts of the iterative solvers (SPEC 6.4: "random starts (std 1e-4) for ALS and
+// The seeded Gaussian starts of the iterative solvers (docs/MATH.md §6, item 4: "random starts (std 1e-4) for ALS and
 // ADMM come from a seeded generator"; exact's random start N(0, 1/n)). A start is numpy's for the same
 // seed: gaussian_start(rows, cols, stddev, seed) equals
 //   numpy.random.RandomState(seed).normal(0, stddev, (rows, cols))

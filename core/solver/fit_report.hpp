@@ -110,7 +110,7 @@ struct Fact {
 
 struct FitReport {
   Dtype dtype = Dtype::float64;
-  // The training objective of the returned model: SPEC Eq. 7 for the linear EDLAE family
+  // The training objective of the returned model: docs/MATH.md Eq. 7 for the linear EDLAE family
   // (docs/MATH.md), the solver's own loss otherwise (e.g. the MLP's SE + weight decay).
   std::optional<double> objective;
   // Why the iterations ended ("epochs", "relative gradient norm <= tolerance", "stopped at epoch 3:

@@ -1,5 +1,5 @@
 #pragma once
-// The per-epoch record of an iterative solver (objective of SPEC Eq. 7, a constraint residual, wall
+// The per-epoch record of an iterative solver (objective of docs/MATH.md Eq. 7, a constraint residual, wall
 // time), which iterate was best, why the run stopped early, and the warnings a researcher must see
 // (an objective that rose, a returned iterate worse than the best one). Written into a model's
 // FitReport: its trace, stop reason and warnings.

@@ -1,5 +1,5 @@
 #pragma once
-// The Proposition experiment (SPEC 2.6): a deep nonlinear autoencoder whose last hidden layer has k
+// The Proposition experiment (docs/MATH.md §2.6): a deep nonlinear autoencoder whose last hidden layer has k
 // units and whose output layer is linear cannot reach a lower training error than the linear
 // autoencoder of rank k,
 //   SE_nl = ||X - f(X)||_F^2  >=  SE_lin(k) = ||X||_F^2 - sum_{i<=k} s_i(X)^2,

@@ -101,7 +101,7 @@ std::string gnuplot_script(const PropositionResult& result) {
     any_bias = any_bias || row.bound_rank != row.k;
   }
   std::ostringstream gp;
-  gp << "# Proposition (SPEC 2.6): training squared error vs rank k, written by aelab.\n"
+  gp << "# Proposition (docs/MATH.md §2.6): training squared error vs rank k, written by aelab.\n"
      << "# Re-render from this folder: gnuplot proposition.gp\n"
      << gnuplot_output_defaults("proposition")
      << "# columns: k, training SE, SE / bound\n";

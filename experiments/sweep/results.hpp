@@ -3,7 +3,7 @@
 // and an uninterrupted one write the same bytes):
 //  - summary.csv, tidy long form, one row per (point, split, metric):
 //      solver_id,solver,rank,lambda,p,<other parameters, sorted>,split,metric,value,se,n_users
-//    split is "validation" or "test" (metrics), or "train" (metric "objective": SPEC Eq. 7, where the
+//    split is "validation" or "test" (metrics), or "train" (metric "objective": docs/MATH.md Eq. 7, where the
 //    solver reports it; se and n_users empty). Numbers are written in the shortest form that reads
 //    back to the same double. No timings: those are in timings.csv.
 //  - timings.csv: one row per point: parameters, fit mode, fit/evaluation seconds, peak RSS.

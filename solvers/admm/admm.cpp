@@ -1,5 +1,5 @@
-// `admm`: low-rank EDLAE (SPEC Eq. 7) by the ADMM of the EDLAE code (SPEC 2.4, Figure 1's black line),
-// updates in admm_updates.hpp; at rank "full" the closed form B^ of SPEC 2.2.
+// `admm`: low-rank EDLAE (docs/MATH.md Eq. 7) by the ADMM of the EDLAE code (docs/MATH.md §2.4, Figure 1's black line),
+// updates in admm_updates.hpp; at rank "full" the closed form B^ of docs/MATH.md §2.2.
 #include <limits>
 #include <memory>
 

@@ -20,7 +20,7 @@ struct AdmmState {
   arma::Col<T> beta, gamma, d;
 };
 
-// One epoch of SPEC 2.4 from (state.U, state.GU, beta, gamma). Returns a problem description, or nullopt.
+// One epoch of docs/MATH.md §2.4 from (state.U, state.GU, beta, gamma). Returns a problem description, or nullopt.
 template <typename T>
 std::optional<std::string> admm_epoch(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma::Col<T>& g,
                                       const arma::Col<T>& lambda, const arma::Col<T>& Omega, T omega,

@@ -1,5 +1,5 @@
 #pragma once
-// Low-rank EDLAE by the ADMM of the EDLAE code (SPEC 2.4, Figure 1's black line), implemented
+// Low-rank EDLAE by the ADMM of the EDLAE code (docs/MATH.md §2.4, Figure 1's black line), implemented
 // literally: with Omega = diag(Lambda) + omega, beta = 0, gamma = 0, U = U0 and each epoch
 //   R   = G diagMat(1 + beta) + diagMat(Omega o (beta - gamma))
 //   V^T = (U^T (G + Lambda + diagMat(Omega)) U)^{-1} U^T R

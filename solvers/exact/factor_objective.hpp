@@ -1,5 +1,5 @@
 #pragma once
-// SPEC Eq. 7 as a function of the factors, with its gradient, for the `exact` solver:
+// docs/MATH.md Eq. 7 as a function of the factors, with its gradient, for the `exact` solver:
 //   L(U, V) = ||X - X W~||^2 + ||Lambda^{1/2} W~||^2,  W~ = U V^T - diagMat(d),  d = diag(U V^T).
 //
 // Gradient (direct form, O(n^3)). dL/dW~ = 2 R with R = G_L W~ - G (G_L = G + Lambda); W~ is W with

@@ -1,11 +1,11 @@
-// `mlp`: the nonlinear autoencoder of SPEC 2.6 as a recommender and as the subject of the Proposition
+// `mlp`: the nonlinear autoencoder of docs/MATH.md §2.6 as a recommender and as the subject of the Proposition
 // experiment (experiments/proposition.hpp). Architecture n -> hidden... -> rank -> n (linear output),
 // trained by mini-batch Adam on the squared error (see solvers/mlp/trainer.hpp for the objective).
 //
 // Precision: the `precision` parameter, float32 by default, not FitContext::dtype. The context's
 // dtype (float64 by default) governs the linear solvers, whose closed forms and inverses lose
 // accuracy in single precision; stochastic training is limited by the optimiser long before float32
-// rounding matters, and float32 doubles the gemm rate (SPEC 7.1). float64 is available for gradient
+// rounding matters, and float32 doubles the gemm rate (docs/BENCHMARKS.md). float64 is available for gradient
 // checks and for measuring training error against the Proposition's bound to 1e-6.
 //
 // Output bias: off by default. With it f(X) = H W^T + 1 c^T has rank <= k + 1, so the Proposition's

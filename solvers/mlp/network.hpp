@@ -1,5 +1,5 @@
 #pragma once
-// The MLP autoencoder of SPEC 2.6: f(x) = W_out g(x) (+ c), where g maps a user's item row x (length n)
+// The MLP autoencoder of docs/MATH.md §2.6: f(x) = W_out g(x) (+ c), where g maps a user's item row x (length n)
 // through hidden layers a_l = act(W_l a_{l-1} + b_l) whose last one has width k (the rank), and the
 // output layer W_out (n x k) is linear. Users are columns throughout (batch matrices are width x b),
 // matching FittedModel::score. The first layer multiplies a sparse input (see sparse_batch.hpp).

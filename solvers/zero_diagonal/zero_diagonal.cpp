@@ -1,5 +1,5 @@
-// `zero_diagonal`: the low-rank model with the hard constraint diag(U V^T) = 0 (SPEC 2.3, Figure 1's
-// green line) by the ALS of zero_diagonal_als.hpp; at rank "full" the closed form B^ of SPEC 2.2.
+// `zero_diagonal`: the low-rank model with the hard constraint diag(U V^T) = 0 (docs/MATH.md §2.3, Figure 1's
+// green line) by the ALS of zero_diagonal_als.hpp; at rank "full" the closed form B^ of docs/MATH.md §2.2.
 #include <memory>
 
 #include "core/linalg/linalg_cache.hpp"
@@ -21,7 +21,7 @@ class ZeroDiagonalSolver : public Solver {
  public:
   std::string name() const override { return "zero_diagonal"; }
   std::string description() const override {
-    return "low-rank linear AE with diag(UV^T) = 0 by exact ALS (SPEC 2.3); rank full: EDLAE closed form B^ (2.2)";
+    return "low-rank linear AE with diag(UV^T) = 0 by exact ALS (docs/MATH.md §2.3); rank full: EDLAE closed form B^ (2.2)";
   }
   std::vector<ParamSpec> params() const override {
     return {rank_param_spec(), lambda_param_spec(), dropout_param_spec(), epochs_param_spec(10),

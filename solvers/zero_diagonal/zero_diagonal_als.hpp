@@ -1,5 +1,5 @@
 #pragma once
-// Low-rank linear autoencoder with the hard constraint diag(U V^T) = 0 (SPEC 2.3, Figure 1's green
+// Low-rank linear autoencoder with the hard constraint diag(U V^T) = 0 (docs/MATH.md §2.3, Figure 1's green
 // line): alternating least squares with exact Lagrange multipliers, as in the EDLAE notebooks.
 //
 // Each step is the exact minimiser of the constrained problem in its block (a strictly convex
