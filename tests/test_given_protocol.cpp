@@ -38,14 +38,15 @@ nlohmann::json given_config(const std::string& out, const nlohmann::json& data_e
           {"output", {{"dir", out}, {"plots", nlohmann::json::array()}}}};
 }
 
-RunReport run(const nlohmann::json& root, const test::TempDir& dir, std::ostream* out = nullptr) {
+RunReport run(const nlohmann::json& root, const test::TempDir& dir, std::ostream* out = nullptr,
+              std::ostream* progress = nullptr) {
   static const Registry registry = builtin_registry();
   const ExperimentConfig config = parse_experiment_config(root, ConfigLocation{"", dir.path(), dir.path()}, registry);
   RunOptions options;
   options.quiet = out == nullptr;
   options.out = out;
   std::ostringstream log;
-  options.log = &log;
+  options.log = progress ? progress : &log;
   options.plots = false;
   return run_sweep(config, options);
 }
@@ -150,8 +151,11 @@ TEST_CASE("given split: the carve-out is seeded and reproducible; another seed c
 
 TEST_CASE("given split, leaderboard mode: selection on test is allowed, warned about and recorded as optimistic") {
   test::TempDir dir;
-  std::ostringstream out;
-  const RunReport report = run(given_config(dir.file("out"), nlohmann::json::object(), "test"), dir, &out);
+  std::ostringstream out, progress;
+  const RunReport report = run(given_config(dir.file("out"), nlohmann::json::object(), "test"), dir, &out, &progress);
+  // Progress names the part that selects.
+  CHECK(progress.str().find(": test ndcg@20 0.") != std::string::npos);
+  CHECK(progress.str().find(": validation ndcg@20") == std::string::npos);
   CHECK(report.complete());
   CHECK(report.refitted == 0);
   CHECK(out.str().find("warning: selected on the test users (leaderboard mode): these test numbers are optimistic") !=

@@ -229,11 +229,14 @@ class UnitFitter {
     if (!persist(entry, record)) return false;
     job_.fitted();
     ++report_.computed;
-    std::string result = entry.id + " " + describe(record.params) + ": validation " + config_.selection.metric + " " +
-                         short_metric(record.validation, config_.selection.metric) + ", fit " +
+    // The part that selects: validation, or test in leaderboard mode.
+    const bool on_test = config_.selection.on == "test";
+    const PartResult& selecting = on_test ? record.test : record.validation;
+    std::string result = entry.id + " " + describe(record.params) + ": " + (on_test ? "test " : "validation ") +
+                         config_.selection.metric + " " + short_metric(selecting, config_.selection.metric) + ", fit " +
                          Progress::format_duration(fit_seconds);
-    if (record.validation.n_nonfinite_scores > 0)
-      result += " (warning: " + std::to_string(record.validation.n_nonfinite_scores) + " non-finite scores)";
+    if (selecting.n_nonfinite_scores > 0)
+      result += " (warning: " + std::to_string(selecting.n_nonfinite_scores) + " non-finite scores)";
     job_.progress().advance(result);
     scan_.records[unit.solver][index] = std::move(record);
     timer_.restart();
