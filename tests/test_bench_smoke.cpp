@@ -142,3 +142,22 @@ SHARED_DATA_TEST_CASE("aelab bench mlp runs at a smoke-test size on ml-latest-sm
   CHECK(ok.out.find("mlp training throughput: [n-20-5-n] tanh, batch 256, 1 epoch(s)") != std::string::npos);
   CHECK(ok.out.find("ml-latest-small   float32        100") != std::string::npos);
 }
+
+TEST_CASE("aelab bench given-scale runs EASE and Algorithm 1 on the ngcf-small fixture with the library's numbers") {
+  const std::string dir = aelab::test::source_path("tests/fixtures/ngcf-small/");
+  const auto ok = run_aelab({"bench", "given-scale", "--train", dir + "s_adj_mat.npz", "--test", dir + "test.txt",
+                                   "--ranks", "10,5", "--lambda", "10"});
+  CAPTURE(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.out.find("data: 40 users x 60 items, 320 training interactions, 40 test users; float32, lambda 10, p 0") !=
+        std::string::npos);
+  // EASE at lambda 10 on this fixture: the numbers of `aelab eval --format lightgcn` (test_cli_eval).
+  CHECK(ok.out.find("test metrics                                 recall_ngcf@20 0.5513 ndcg@20 0.3206 (39 users)") !=
+        std::string::npos);
+  CHECK(ok.out.find(" rank 5: model after ") < ok.out.find(" rank 10: model after "));  // ascending, one sweep
+  CHECK(ok.out.find("n^2 x 4 bytes (target < 2.3)") != std::string::npos);
+  const auto too_big = run_aelab({"bench", "given-scale", "--train", dir + "s_adj_mat.npz", "--test", dir + "test.txt",
+                                        "--ranks", "61"});
+  CHECK(too_big.exit_code == 1);
+  CHECK(too_big.err == "aelab: error: aelab bench given-scale: --ranks: rank 61 exceeds the 60 items\n");
+}
