@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "core/linalg/blas_kernels.hpp"
 #include "core/util/error.hpp"
 
 namespace {
@@ -41,6 +42,7 @@ void print_usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  aelab::reexec_with_better_blas_kernels(argv);
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
     print_usage();
     return argc < 2 ? 2 : 0;

@@ -2,6 +2,10 @@
 // shared inverse cache, and the identities of docs/MATH.md §2.0 they rely on.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
+#include "core/linalg/blas.hpp"
+#include "core/linalg/blas_kernels.hpp"
 #include "core/linalg/dense_linalg.hpp"
 #include "core/linalg/linalg_cache.hpp"
 #include "core/linalg/objective.hpp"
@@ -135,4 +139,16 @@ TEST_CASE("BinaryCsr validates its arrays and slices rows") {
   CHECK(tail.n_rows() == 2);
   CHECK(*tail.row(1).begin() == 1);
   CHECK(X.column_counts() == std::vector<std::uint64_t>{1, 1, 0, 1});
+}
+
+TEST_CASE("OpenBLAS kernels: never older than the CPU supports once aelab has started") {
+  // The test binary went through reexec_with_better_blas_kernels (tests/doctest_main.cpp) as aelab does.
+  const std::string core = blas_core_name();
+  CAPTURE(core);
+  CHECK(!core.empty());
+  CHECK_FALSE(better_blas_core_type().has_value());
+  __builtin_cpu_init();
+  const bool user_chose = std::getenv("OPENBLAS_CORETYPE") && !std::getenv("AELAB_BLAS_CORETYPE_SET");
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !user_chose) CHECK(core != "Prescott");
+  CHECK(blas_config().find(core) != std::string::npos);  // manifests record the kernels through blas_config
 }
