@@ -218,7 +218,13 @@ int command_eval(const Arguments& args) {
   options.metrics = data_args.given_split() ? given_split_metrics() : default_metrics();
   if (metric_list) {
     options.metrics.clear();
-    for (const std::string& name : comma_list(*metric_list, "metrics")) options.metrics.push_back(MetricSpec::parse(name));
+    for (const std::string& name : comma_list(*metric_list, "metrics")) {
+      try {
+        options.metrics.push_back(MetricSpec::parse(name));
+      } catch (const Error& e) {
+        throw Error(std::string("aelab eval: --metrics: ") + e.what());
+      }
+    }
   }
   options.dtype = parse_dtype(dtype);
   options.force_memory = force_memory;

@@ -102,6 +102,9 @@ TEST_CASE("aelab eval: a data source that is not exactly one source is a one-lin
        "--validation-share expects a number in (0, 1), got \"1\""},
       {{"--format", "lightgcn", "--train", train, "--test", test_file, "--metrics", "recall@20,,ndcg@20", "--solver", "popularity"},
        "--metrics expects names separated by commas, got \"recall@20,,ndcg@20\""},
+      {{"--format", "lightgcn", "--train", train, "--test", test_file, "--metrics", "ndcg@20,foo@3", "--solver", "popularity"},
+       "--metrics: expected a metric like \"ndcg@100\" or \"recall@20\" (ndcg, recall, recall_ngcf, hitrate or precision, "
+       "then @k with k >= 1), got \"foo@3\""},
   };
   for (const auto& [args, message] : cases) {
     std::vector<std::string> all = {"eval"};
