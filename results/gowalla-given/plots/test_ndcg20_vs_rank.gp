@@ -1,0 +1,23 @@
+# aelab plot: gowalla-given: test nDCG@20 vs rank (selected on test recall_ngcf@20; bars: standard error)
+if (!exists("svg_out")) svg_out = "test_ndcg20_vs_rank.svg"
+if (!exists("png_out")) png_out = "test_ndcg20_vs_rank.png"
+# Restyle freely and rerun in this folder:  gnuplot test_ndcg20_vs_rank.gp
+# Data: test_ndcg20_vs_rank.dat (x = rank; "full" is placed at x = 1, right of the largest finite rank)
+set title "gowalla-given: test nDCG@20 vs rank (selected on test recall_ngcf@20; bars: standard error)"
+set ylabel "test nDCG@20"
+set xlabel "rank k"
+set logscale x
+set xrange [0.5:1.5]
+set xtics ("full" 1)
+set grid
+set key outside right top
+set pointsize 1
+dodge = 0  # log10 shift between neighbouring series
+set terminal svg size 960,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
+set output svg_out
+plot "test_ndcg20_vs_rank.dat" index 0 using ($1*10**(dodge*(0))):2:3 with yerrorlines pointtype 7 linewidth 2 linecolor rgb "#2ca02c" title "ease", \
+     "test_ndcg20_vs_rank.dat" index 1 using 1:2 with lines dashtype 2 linewidth 2 linecolor rgb "#ff7f0e" title "popularity"
+set terminal pngcairo size 960,600 noenhanced font "Helvetica,11" background rgb "white"
+set output png_out
+replot
+unset output
