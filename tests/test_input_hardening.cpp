@@ -1,0 +1,77 @@
+// Hostile and malformed input (issue 15): every reader turns it into one aelab::Error line naming the
+// file and the line or JSON path, never a crash and never a half-written result.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/util/error.hpp"
+#include "experiments/common/config_sections.hpp"
+#include "experiments/common/json_reader.hpp"
+#include "experiments/common/stored_record.hpp"
+#include "experiments/sweep/point_store.hpp"
+#include "tests/test_support.hpp"
+
+using namespace aelab;
+
+namespace {
+
+std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+}  // namespace
+
+TEST_CASE("JSON: a value nested 100,000 deep is a one-line error, not a crash") {
+  test::TempDir dir;
+  const std::string config = dir.file("deep.json");
+  test::write_text(config, "{\"schema_version\": 1, \"name\": \"deep\",\n \"description\": " + nested_arrays(100000) + "}\n");
+  const test::CliResult r = test::run_aelab({"run", "--check", config});
+  CHECK(r.exit_code == 1);  // 139 (SIGSEGV) before the checked reader
+  CHECK(r.err.rfind("aelab: error: " + config + ":2:", 0) == 0);
+  CHECK(r.err.find("description[0]") != std::string::npos);
+  CHECK(r.err.find("nested deeper than 64") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+
+  // 64 levels are allowed, 65 are not.
+  CHECK_NOTHROW(parse_json_text(nested_arrays(64), "a.json"));
+  CHECK_THROWS_WITH_AS(parse_json_text(nested_arrays(65), "a.json"),
+                       doctest::Contains("a.json:1:65: [0][0]"), Error);
+}
+
+TEST_CASE("JSON: a duplicate key is an error naming the file, line and JSON path") {
+  CHECK_THROWS_WITH_AS(parse_json_text("{\"data\": {\"format\": \"csv\",\n  \"format\": \"citeulike\"}}", "c.json"),
+                       "c.json:2:10: data.format: duplicate key (each key may appear once in an object)", Error);
+  CHECK_THROWS_WITH_AS(parse_json_text("[{}, {\"a\": 1, \"a\": 1}]", "c.json"),
+                       doctest::Contains("c.json:1:17: [1].a: duplicate key"), Error);
+  // The same key in different objects is fine.
+  CHECK_NOTHROW(parse_json_text("{\"a\": {\"a\": 1}, \"b\": {\"a\": 2}}", "c.json"));
+}
+
+TEST_CASE("JSON: a number beyond double range is an error with its position") {
+  CHECK_THROWS_WITH_AS(parse_json_text("{\"seed\":\n  1e400}", "c.json"),
+                       "c.json:2:7: invalid JSON: number overflow parsing '1e400'", Error);
+  CHECK_THROWS_WITH_AS(parse_json_text("[-1e400]", "c.json"), doctest::Contains("c.json:1:"), Error);
+}
+
+TEST_CASE("a config path that is a folder") {
+  test::TempDir dir;
+  CHECK_THROWS_WITH_AS(read_config_file(dir.path(), {}, "/"), (dir.path() + ": is a directory, expected a JSON file").c_str(),
+                       Error);
+}
+
+TEST_CASE("stored point and record files: deep, duplicate-key or overflowing JSON is refitted, not a crash") {
+  test::TempDir dir;
+  const PointStore store(dir.path());
+  const ParamSet params;
+  const std::string point = store.json_path("s", params);
+  std::filesystem::create_directories(std::filesystem::path(point).parent_path());
+  const StoredRecordKind kind{"aelab-test-1", "test record", "settings"};
+  for (const std::string& text : {"{\"params\": " + nested_arrays(100000) + "}", std::string("{\"params\": {}, \"params\": {}}"),
+                                  std::string("{\"params\": 1e999}")}) {
+    test::write_text(point, text);
+    std::string why;
+    CHECK_FALSE(store.load("s", params, "k", why).has_value());
+    CHECK(why.find("unreadable (" + point + ":1:") == 0);
+    CHECK_FALSE(read_stored_record(point, kind, "k", [](const nlohmann::json&) { return true; }, why).has_value());
+    CHECK(why.find("not a test record file (" + point + ":1:") == 0);
+  }
+}
