@@ -75,3 +75,62 @@ TEST_CASE("stored point and record files: deep, duplicate-key or overflowing JSO
     CHECK(why.find("not a test record file (" + point + ":1:") == 0);
   }
 }
+
+namespace {
+
+// A valid small split: training users 0-1, validation user 2, test user 3.
+VaeCfSplit small_split() {
+  VaeCfSplit split;
+  split.unique_sid = {"10", "20", "30"};
+  split.train = {{0, 0}, {0, 1}, {1, 1}, {1, 2}};
+  split.validation_tr = {{2, 0}, {2, 1}};
+  split.validation_te = {{2, 2}};
+  split.test_tr = {{3, 1}};
+  split.test_te = {{3, 0}};
+  return split;
+}
+
+std::string read_error(const std::string& dir) {
+  try {
+    read_vae_cf(dir);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("vae_cf folders: held-out users leaking into training or each other, te without tr, repeated items") {
+  test::TempDir tmp;
+  const std::string dir = tmp.file("split");
+  write_vae_cf(dir, small_split());
+  CHECK_NOTHROW(read_vae_cf(dir));
+
+  VaeCfSplit split = small_split();
+  split.test_tr.push_back({1, 0});
+  write_vae_cf(dir, split);
+  CHECK(read_error(dir) == dir + "/test_tr.csv: user 1 is also a training user (train.csv); held-out users must not be trained on");
+
+  split = small_split();
+  split.validation_te.push_back({0, 0});
+  write_vae_cf(dir, split);
+  CHECK(read_error(dir) ==
+        dir + "/validation_te.csv: user 0 is also a training user (train.csv); held-out users must not be trained on");
+
+  split = small_split();
+  split.test_te.push_back({2, 2});
+  write_vae_cf(dir, split);
+  CHECK(read_error(dir) == dir + "/test_te.csv: user 2 is also a validation user (validation_tr.csv, validation_te.csv)");
+
+  split = small_split();
+  split.validation_te.push_back({5, 1});
+  write_vae_cf(dir, split);
+  CHECK(read_error(dir) ==
+        dir + "/validation_te.csv: user 5 has no fold-in rows in validation_tr.csv (every held-out user needs some)");
+
+  split = small_split();
+  split.unique_sid = {"10", "20", "10"};
+  write_vae_cf(dir, split);
+  CHECK(read_error(dir) == dir + "/unique_sid.txt:3: item \"10\" is listed again (first on line 1)");
+}
