@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/data/loaders.hpp"
+#include "core/data/ngcf_text.hpp"
 #include "core/util/error.hpp"
 #include "experiments/common/config_sections.hpp"
 #include "experiments/common/json_reader.hpp"
@@ -133,4 +135,52 @@ TEST_CASE("vae_cf folders: held-out users leaking into training or each other, t
   split.unique_sid = {"10", "20", "10"};
   write_vae_cf(dir, split);
   CHECK(read_error(dir) == dir + "/unique_sid.txt:3: item \"10\" is listed again (first on line 1)");
+}
+
+namespace {
+
+std::string load_error(const std::string& format, const std::string& path) {
+  LoadOptions options;
+  options.format = format;
+  options.path = path;
+  try {
+    load_interactions(options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("index formats: negative or out-of-range item indices are errors naming the file and line") {
+  test::TempDir dir;
+  const std::string users = dir.file("users.dat");
+  test::write_text(users, "2 0 1\n2 3 -1\n");
+  CHECK(load_error("citeulike", users) == users + ":2: expected an item index (a non-negative integer below 4294967296), got \"-1\"");
+  test::write_text(users, "1 4294967296\n");
+  CHECK(load_error("citeulike", users) == users + ":1: expected an item index (a non-negative integer below 4294967296), got \"4294967296\"");
+  test::write_text(users, "1 4294967295\n");
+  CHECK(load_error("citeulike", users) == "(no error)");
+
+  // NGCF text ids are row and column indices, refused the same way.
+  const std::string train = dir.file("train.txt");
+  test::write_text(train, "0 1 2\n1 -3\n");
+  CHECK_THROWS_WITH_AS(read_ngcf_text(train), (train + ":2: expected an item id (a non-negative integer), got \"-3\"").c_str(), Error);
+  test::write_text(train, "0 1 2\n4294967296 1\n");
+  CHECK_THROWS_WITH_AS(read_ngcf_text(train), (train + ":2: expected a user id below 4294967296, got \"4294967296\"").c_str(), Error);
+}
+
+TEST_CASE("aelab data inspect reports negative ids, negative values and exact duplicate rows of label formats") {
+  test::TempDir dir;
+  const std::string file = dir.file("user_artists.dat");
+  test::write_text(file, "userID\tartistID\tweight\n2\t51\t10\n-4\t51\t3\n2\t-7\t-5\n2\t51\t10\n2\t51\t11\n");
+  const test::CliResult r = test::run_aelab({"data", "inspect", "--format", "hetrec-lastfm", "--input", file});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("unusual: 1 row with a negative user id, 1 row with a negative item id, 1 negative weight, "
+                   "1 exact duplicate row (same user, item and weight)\n") != std::string::npos);
+
+  test::write_text(file, "userID\tartistID\tweight\n2\t51\t10\n3\t51\t3\n");
+  const test::CliResult clean = test::run_aelab({"data", "inspect", "--format", "hetrec-lastfm", "--input", file});
+  CHECK(clean.out.find("unusual: none\n") != std::string::npos);
 }
