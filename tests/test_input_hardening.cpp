@@ -184,3 +184,50 @@ TEST_CASE("aelab data inspect reports negative ids, negative values and exact du
   const test::CliResult clean = test::run_aelab({"data", "inspect", "--format", "hetrec-lastfm", "--input", file});
   CHECK(clean.out.find("unusual: none\n") != std::string::npos);
 }
+
+namespace {
+
+// A sweep small enough for a test: two points of one solver on 60 synthetic users.
+std::string tiny_config(const std::string& out_dir, bool save_split) {
+  return R"({"schema_version": 1, "name": "tiny", "seed": 1,
+  "data": {"synthetic": {"users": 60, "items": 20, "latent_dim": 2, "mean_items_per_user": 6, "seed": 1},
+           "heldout_users": 10, "save_split": )" +
+         std::string(save_split ? "true" : "false") + R"(},
+  "evaluation": {"metrics": ["ndcg@10"]},
+  "selection": {"on": "validation", "metric": "ndcg@10"},
+  "solvers": [{"id": "cfa", "solver": "closed_form_approx", "grid": {"rank": [2, 4], "lambda": [10], "p": [0.1]}}],
+  "output": {"dir": ")" + out_dir + R"("}})";
+}
+
+std::vector<std::string> temporaries_under(const std::string& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp-") != std::string::npos || name.find(".old-") != std::string::npos) found.push_back(entry.path().string());
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("a run removes the temporaries an interrupted run left anywhere in its output folder") {
+  test::TempDir dir;
+  const std::string out = dir.file("out");
+  const std::string config = dir.file("tiny.json");
+  test::write_text(config, tiny_config(out, /*save_split=*/true));
+  REQUIRE(test::run_aelab({"run", config, "--quiet", "--no-plots"}).exit_code == 0);
+  // What a run killed while writing each of these leaves behind.
+  std::filesystem::create_directories(out + "/plots");
+  test::write_text(out + "/.manifest.json.tmp-1-0-1", "{");
+  test::write_text(out + "/.timings.csv.tmp-1-1-1", "x");
+  test::write_text(out + "/plots/.ndcg.svg.tmp-1-2-1", "<svg");
+  std::filesystem::create_directories(out + "/.split.tmp-1-3-1");
+  test::write_text(out + "/.split.tmp-1-3-1/train.csv", "uid,sid\n");
+  std::filesystem::create_directories(out + "/.split.old-1-4-1");
+  test::write_text(out + "/.split.old-1-4-1/train.csv", "uid,sid\n");
+  REQUIRE(temporaries_under(out).size() == 5);
+
+  REQUIRE(test::run_aelab({"run", config, "--quiet", "--no-plots"}).exit_code == 0);
+  CHECK(temporaries_under(out).empty());
+  CHECK(std::filesystem::exists(out + "/split/train.csv"));
+}

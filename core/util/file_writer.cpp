@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 #include <random>
 
 #include "core/util/error.hpp"
@@ -87,15 +88,30 @@ bool is_temporary_file_name(const std::string& file_name) {
   return !file_name.empty() && file_name[0] == '.' && file_name.find(".tmp-") != std::string::npos;
 }
 
+namespace {
+
+bool is_replaced_folder_name(const std::string& name) {
+  return !name.empty() && name[0] == '.' && name.find(".old-") != std::string::npos;
+}
+
+}  // namespace
+
 std::size_t remove_stale_temp_files(const std::string& dir) {
-  std::size_t removed = 0;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return 0;
+  // Collected first: removing a folder under a live recursive_directory_iterator invalidates it.
+  std::vector<fs::path> stale;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && is_temporary_file_name(it->path().filename().string())) {
-      std::error_code remove_error;
-      if (fs::remove(it->path(), remove_error)) ++removed;
-    }
+    const std::string name = it->path().filename().string();
+    const bool folder = it->is_directory(ec) && !it->is_symlink(ec);
+    if ((it->is_regular_file(ec) || folder) && is_temporary_file_name(name)) stale.push_back(it->path());
+    else if (folder && is_replaced_folder_name(name)) stale.push_back(it->path());
+    if (folder && !stale.empty() && stale.back() == it->path()) it.disable_recursion_pending();
+  }
+  std::size_t removed = 0;
+  for (const auto& path : stale) {
+    std::error_code remove_error;
+    if (fs::remove_all(path, remove_error) > 0 && !remove_error) ++removed;
   }
   return removed;
 }

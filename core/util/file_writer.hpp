@@ -53,8 +53,10 @@ void write_file_atomically(const std::string& path, std::string_view bytes);
 // of a results folder skip.
 bool is_temporary_file_name(const std::string& file_name);
 
-// Deletes temporary files left in `dir` and its subfolders by killed writers; returns how many.
-// Only call it while no live writer can be using the folder (e.g. holding its RunLock).
+// Deletes temporary files left in `dir` and its subfolders by killed writers, and the folders of
+// write_vae_cf (".<name>.tmp-..." being written, ".<name>.old-..." moved aside) with their content;
+// returns how many files and folders. Only call it while no live writer can be using the folder
+// (e.g. holding its RunLock).
 std::size_t remove_stale_temp_files(const std::string& dir);
 
 }  // namespace aelab
