@@ -17,6 +17,19 @@ namespace aelab {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::function<void(const std::string&, const std::string&)>& commit_hook() {
+  static std::function<void(const std::string&, const std::string&)> hook;
+  return hook;
+}
+
+}  // namespace
+
+void set_commit_hook_for_tests(std::function<void(const std::string&, const std::string&)> hook) {
+  commit_hook() = std::move(hook);
+}
+
 std::string temporary_suffix() {
   static std::atomic<unsigned> counter{0};
   std::random_device device;
@@ -59,6 +72,7 @@ void FileWriter::commit() {
     throw Error(path_ + ": write failed: " + std::strerror(errno));
   if (std::fclose(file_.release()) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
   if (!temporary_.empty()) {
+    if (commit_hook()) commit_hook()(temporary_, path_);
     std::error_code ec;
     fs::rename(temporary_, path_, ec);
     if (ec) throw Error(path_ + ": cannot move the new file into place: " + ec.message());

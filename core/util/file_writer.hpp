@@ -7,6 +7,7 @@
 // written in place (for files inside a temporary folder that is itself renamed into place).
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,11 @@ class FileWriter {
   std::string buffer_;
   bool committed_ = false;
 };
+
+// Tests that kill a writer between its complete temporary file and the rename (tests/
+// test_input_hardening.cpp) install a hook called at that moment with (temporary, target); empty by
+// default. Not thread-safe to change while writers run.
+void set_commit_hook_for_tests(std::function<void(const std::string&, const std::string&)> hook);
 
 // A unique suffix for temporary names: "<pid>-<counter>-<random>".
 std::string temporary_suffix();
