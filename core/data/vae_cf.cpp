@@ -13,6 +13,7 @@
 #include "core/data/text_reader.hpp"
 #include "core/util/error.hpp"
 #include "core/util/file_writer.hpp"
+#include "core/util/memory.hpp"
 
 namespace aelab {
 
@@ -250,6 +251,12 @@ SplitData to_split_data(const VaeCfSplit& split) {
   for (const auto& row : split.train) max_uid = std::max(max_uid, row.first);
   const std::size_t n_train = split.train.empty() ? 0 : static_cast<std::size_t>(max_uid) + 1;
   if (n_train > std::numeric_limits<std::uint32_t>::max()) throw Error("split: training uids exceed 2^32");
+  // One stray large uid would otherwise allocate a row pointer for every uid below it.
+  if (n_train > (std::size_t{1} << 24))
+    ensure_memory(n_train * 2 * sizeof(std::uint64_t),
+                  "the " + std::to_string(n_train) + " rows that training uid " + std::to_string(max_uid) +
+                      " implies (train.csv; uids are row indices)",
+                  false);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   pairs.reserve(split.train.size());
   for (const auto& [uid, sid] : split.train) pairs.emplace_back(static_cast<std::uint32_t>(uid), sid);
