@@ -74,6 +74,50 @@ void print_counts(const std::string& label, const Counts& c) {
             << "\n";
 }
 
+std::string counted(std::size_t n, const std::string& singular, const std::string& plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+// The word the format uses for its value column, in the "unusual" line.
+std::string value_noun(const std::string& format) {
+  if (format == "hetrec-lastfm") return "weight";
+  if (format == "msd-triplets") return "play count";
+  if (format.rfind("movielens", 0) == 0 || format == "netflix-prize") return "rating";
+  return "value";
+}
+
+std::size_t rows_with_negative_id(const IdTable& ids, const std::vector<std::uint32_t>& rows) {
+  if (ids.kind() != IdTable::Kind::integer) return 0;
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [&](std::uint32_t i) { return ids.number(i) < 0; }));
+}
+
+// Rows equal to an earlier one in user, item and value: a file written twice or concatenated,
+// which the pair count alone (a re-rating is also a duplicate pair) does not tell apart.
+std::size_t exact_duplicate_rows(const RawInteractions& raw) {
+  std::vector<std::pair<std::uint64_t, double>> rows;
+  rows.reserve(raw.n_rows());
+  for (std::size_t r = 0; r < raw.n_rows(); ++r) rows.emplace_back((std::uint64_t{raw.user[r]} << 32) | raw.item[r], raw.value[r]);
+  std::sort(rows.begin(), rows.end());
+  return rows.size() - static_cast<std::size_t>(std::unique(rows.begin(), rows.end()) - rows.begin());
+}
+
+// Things a label format allows but that rarely mean what the file's author intended.
+void print_unusual(const RawInteractions& raw, const std::string& format) {
+  const std::string noun = value_noun(format);
+  std::vector<std::string> notes;
+  if (std::size_t n = rows_with_negative_id(raw.users, raw.user))
+    notes.push_back(counted(n, "row with a negative user id", "rows with a negative user id"));
+  if (std::size_t n = rows_with_negative_id(raw.items, raw.item))
+    notes.push_back(counted(n, "row with a negative item id", "rows with a negative item id"));
+  if (std::size_t n = static_cast<std::size_t>(std::count_if(raw.value.begin(), raw.value.end(), [](double v) { return v < 0; })))
+    notes.push_back(counted(n, "negative " + noun, "negative " + noun + "s"));
+  if (std::size_t n = exact_duplicate_rows(raw))
+    notes.push_back(counted(n, "exact duplicate row", "exact duplicate rows") + " (same user, item and " + noun + ")");
+  std::string line;
+  for (const auto& note : notes) line += (line.empty() ? "" : ", ") + note;
+  std::cout << "unusual: " << (line.empty() ? "none" : line) << "\n";
+}
+
 int inspect(const Arguments& args) {
   CommandLine cl("aelab data inspect",
                  "Prints counts, density, duplicates and the distributions of values and of rows per user and item.");
@@ -106,6 +150,7 @@ int inspect(const Arguments& args) {
     std::cout << "; more than 20 distinct values";
   }
   std::cout << "\n";
+  print_unusual(raw, load.format);
   if (threshold) print_counts("value > " + number_text(*threshold) + ": ", count(raw, threshold));
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "cli/text_format.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 #include "core/util/timer.hpp"
 
 namespace aelab::cli {
@@ -18,14 +19,7 @@ namespace {
 
 // A JSON object of generator parameters read from `file`, merged over `spec`.
 SyntheticSpec merge_spec_file(const SyntheticSpec& spec, const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(file + ": cannot open");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(file + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json j = read_json_file(file, "the generator parameters");
   if (!j.is_object()) throw Error(file + ": expected a JSON object of generator parameters");
   nlohmann::json merged = spec.to_json();
   for (const auto& [key, value] : j.items()) merged[key] = value;

@@ -227,6 +227,8 @@ RawInteractions load_netflix(const std::string& path) {
 // ---------------------------------------------------------------------------------------------------
 // CiteULike users.dat: line i (0-based) is user i: "<n> <item_1> ... <item_n>", space-separated.
 
+constexpr std::int64_t kCiteulikeIndexLimit = std::int64_t{1} << 32;
+
 RawInteractions load_citeulike(const std::string& path) {
   RawInteractions raw{IdTable(IdTable::Kind::integer), IdTable(IdTable::Kind::integer), {}, {}, {}, path};
   LineReader reader(path);
@@ -252,8 +254,11 @@ RawInteractions load_citeulike(const std::string& path) {
     if (count == 0) continue;
     const std::uint32_t user = raw.users.intern(user_id);
     for (std::size_t f = 1; f < fields.size(); ++f) {
+      // Item ids are 0-based indices into the catalogue (raw-data.csv), i.e. 32-bit column indices.
       std::int64_t item;
-      if (!parse_int64(fields[f], item)) throw reader.error("expected an integer item id, got " + quote_text(fields[f]));
+      if (!parse_int64(fields[f], item) || item < 0 || item >= kCiteulikeIndexLimit)
+        throw reader.error("expected an item index (a non-negative integer below " + std::to_string(kCiteulikeIndexLimit) +
+                           "), got " + quote_text(fields[f]));
       raw.user.push_back(user);
       raw.item.push_back(raw.items.intern(item));
       raw.value.push_back(1.0);

@@ -8,10 +8,12 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <unordered_map>
 
 #include "core/data/text_reader.hpp"
 #include "core/util/error.hpp"
 #include "core/util/file_writer.hpp"
+#include "core/util/memory.hpp"
 
 namespace aelab {
 
@@ -105,6 +107,54 @@ HeldOutSet held_out_set(const VaeCfSplit::Rows& fold_in, const VaeCfSplit::Rows&
   return set;
 }
 
+std::vector<std::uint64_t> sorted_users(std::initializer_list<const VaeCfSplit::Rows*> parts) {
+  std::vector<std::uint64_t> users;
+  for (const auto* rows : parts)
+    for (const auto& row : *rows) users.push_back(row.first);
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  return users;
+}
+
+bool contains(const std::vector<std::uint64_t>& sorted, std::uint64_t uid) {
+  return std::binary_search(sorted.begin(), sorted.end(), uid);
+}
+
+// A held-out user that is also trained on (or in the other held-out part) would make its metrics
+// measure memorisation: the strong-generalization protocol keeps the three user sets disjoint.
+void check_disjoint(const std::string& dir, const char* file, const VaeCfSplit::Rows& rows,
+                    const std::vector<std::uint64_t>& other, const std::string& other_is) {
+  for (const auto& row : rows)
+    if (contains(other, row.first))
+      throw Error(dir + "/" + file + ": user " + std::to_string(row.first) + " is also " + other_is);
+}
+
+// Held-out rows of a user without fold-in rows cannot be predicted from anything (the reference's
+// 80/20 fold-in split always leaves a user some fold-in rows).
+void check_folded_in(const std::string& dir, const char* file, const VaeCfSplit::Rows& held_out,
+                     const VaeCfSplit::Rows& fold_in, const char* fold_in_file) {
+  const std::vector<std::uint64_t> folded = sorted_users({&fold_in});
+  for (const auto& row : held_out)
+    if (!contains(folded, row.first))
+      throw Error(dir + "/" + file + ": user " + std::to_string(row.first) + " has no fold-in rows in " + fold_in_file +
+                  " (every held-out user needs some)");
+}
+
+void check_user_sets(const std::string& dir, const VaeCfSplit& split) {
+  const std::vector<std::uint64_t> train = sorted_users({&split.train});
+  const std::string trained = "a training user (train.csv); held-out users must not be trained on";
+  check_disjoint(dir, kPartFiles[1], split.validation_tr, train, trained);
+  check_disjoint(dir, kPartFiles[2], split.validation_te, train, trained);
+  check_disjoint(dir, kPartFiles[3], split.test_tr, train, trained);
+  check_disjoint(dir, kPartFiles[4], split.test_te, train, trained);
+  const std::vector<std::uint64_t> validation = sorted_users({&split.validation_tr, &split.validation_te});
+  const std::string validating = "a validation user (validation_tr.csv, validation_te.csv)";
+  check_disjoint(dir, kPartFiles[3], split.test_tr, validation, validating);
+  check_disjoint(dir, kPartFiles[4], split.test_te, validation, validating);
+  check_folded_in(dir, kPartFiles[2], split.validation_te, split.validation_tr, kPartFiles[1]);
+  check_folded_in(dir, kPartFiles[4], split.test_te, split.test_tr, kPartFiles[3]);
+}
+
 }  // namespace
 
 VaeCfSplit read_vae_cf(const std::string& dir) {
@@ -115,8 +165,13 @@ VaeCfSplit read_vae_cf(const std::string& dir) {
   {
     LineReader reader(dir + "/unique_sid.txt");
     std::string_view line;
+    // sid = line - 1: an item listed twice would be two columns of one item.
+    std::unordered_map<std::string, std::size_t> line_of_item;
     while (reader.next(line)) {
       if (line.empty()) throw reader.error("expected an item id, got an empty line");
+      const auto [first, inserted] = line_of_item.emplace(std::string(line), reader.line_number());
+      if (!inserted)
+        throw reader.error("item " + quote_text(line) + " is listed again (first on line " + std::to_string(first->second) + ")");
       split.unique_sid.emplace_back(line);
     }
     if (split.unique_sid.empty()) throw file_error(reader.path(), 1, "expected one item id per line, got an empty file");
@@ -127,6 +182,7 @@ VaeCfSplit read_vae_cf(const std::string& dir) {
   split.validation_te = read_part(dir + "/validation_te.csv", n);
   split.test_tr = read_part(dir + "/test_tr.csv", n);
   split.test_te = read_part(dir + "/test_te.csv", n);
+  check_user_sets(dir, split);
   return split;
 }
 
@@ -195,6 +251,12 @@ SplitData to_split_data(const VaeCfSplit& split) {
   for (const auto& row : split.train) max_uid = std::max(max_uid, row.first);
   const std::size_t n_train = split.train.empty() ? 0 : static_cast<std::size_t>(max_uid) + 1;
   if (n_train > std::numeric_limits<std::uint32_t>::max()) throw Error("split: training uids exceed 2^32");
+  // One stray large uid would otherwise allocate a row pointer for every uid below it.
+  if (n_train > (std::size_t{1} << 24))
+    ensure_memory(n_train * 2 * sizeof(std::uint64_t),
+                  "the " + std::to_string(n_train) + " rows that training uid " + std::to_string(max_uid) +
+                      " implies (train.csv; uids are row indices)",
+                  false);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   pairs.reserve(split.train.size());
   for (const auto& [uid, sid] : split.train) pairs.emplace_back(static_cast<std::uint32_t>(uid), sid);

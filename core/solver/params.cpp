@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 #include "core/util/number_text.hpp"
 
 namespace aelab {
@@ -291,9 +292,14 @@ bool ParamSet::operator==(const ParamSet& o) const { return values_ == o.values_
 
 nlohmann::json parse_cli_value(const std::string& text) {
   if (text.empty()) return text;
-  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded() && (parsed.is_number() || parsed.is_boolean() || parsed.is_array() || parsed.is_object()))
-    return parsed;
+  // Text that is not (checked) JSON is a string value; the key's own validation then reports it.
+  nlohmann::json parsed;
+  try {
+    parsed = parse_json_checked(text, "the value");
+  } catch (const Error&) {
+    return text;
+  }
+  if (parsed.is_number() || parsed.is_boolean() || parsed.is_array() || parsed.is_object()) return parsed;
   return text;
 }
 

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 #include <random>
 
 #include "core/util/error.hpp"
@@ -15,6 +16,19 @@
 namespace aelab {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+std::function<void(const std::string&, const std::string&)>& commit_hook() {
+  static std::function<void(const std::string&, const std::string&)> hook;
+  return hook;
+}
+
+}  // namespace
+
+void set_commit_hook_for_tests(std::function<void(const std::string&, const std::string&)> hook) {
+  commit_hook() = std::move(hook);
+}
 
 std::string temporary_suffix() {
   static std::atomic<unsigned> counter{0};
@@ -58,6 +72,7 @@ void FileWriter::commit() {
     throw Error(path_ + ": write failed: " + std::strerror(errno));
   if (std::fclose(file_.release()) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
   if (!temporary_.empty()) {
+    if (commit_hook()) commit_hook()(temporary_, path_);
     std::error_code ec;
     fs::rename(temporary_, path_, ec);
     if (ec) throw Error(path_ + ": cannot move the new file into place: " + ec.message());
@@ -87,15 +102,30 @@ bool is_temporary_file_name(const std::string& file_name) {
   return !file_name.empty() && file_name[0] == '.' && file_name.find(".tmp-") != std::string::npos;
 }
 
+namespace {
+
+bool is_replaced_folder_name(const std::string& name) {
+  return !name.empty() && name[0] == '.' && name.find(".old-") != std::string::npos;
+}
+
+}  // namespace
+
 std::size_t remove_stale_temp_files(const std::string& dir) {
-  std::size_t removed = 0;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return 0;
+  // Collected first: removing a folder under a live recursive_directory_iterator invalidates it.
+  std::vector<fs::path> stale;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && is_temporary_file_name(it->path().filename().string())) {
-      std::error_code remove_error;
-      if (fs::remove(it->path(), remove_error)) ++removed;
-    }
+    const std::string name = it->path().filename().string();
+    const bool folder = it->is_directory(ec) && !it->is_symlink(ec);
+    if ((it->is_regular_file(ec) || folder) && is_temporary_file_name(name)) stale.push_back(it->path());
+    else if (folder && is_replaced_folder_name(name)) stale.push_back(it->path());
+    if (folder && !stale.empty() && stale.back() == it->path()) it.disable_recursion_pending();
+  }
+  std::size_t removed = 0;
+  for (const auto& path : stale) {
+    std::error_code remove_error;
+    if (fs::remove_all(path, remove_error) > 0 && !remove_error) ++removed;
   }
   return removed;
 }

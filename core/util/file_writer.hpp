@@ -7,6 +7,7 @@
 // written in place (for files inside a temporary folder that is itself renamed into place).
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,11 @@ class FileWriter {
   bool committed_ = false;
 };
 
+// Tests that kill a writer between its complete temporary file and the rename (tests/
+// test_input_hardening.cpp) install a hook called at that moment with (temporary, target); empty by
+// default. Not thread-safe to change while writers run.
+void set_commit_hook_for_tests(std::function<void(const std::string&, const std::string&)> hook);
+
 // A unique suffix for temporary names: "<pid>-<counter>-<random>".
 std::string temporary_suffix();
 
@@ -53,8 +59,10 @@ void write_file_atomically(const std::string& path, std::string_view bytes);
 // of a results folder skip.
 bool is_temporary_file_name(const std::string& file_name);
 
-// Deletes temporary files left in `dir` and its subfolders by killed writers; returns how many.
-// Only call it while no live writer can be using the folder (e.g. holding its RunLock).
+// Deletes temporary files left in `dir` and its subfolders by killed writers, and the folders of
+// write_vae_cf (".<name>.tmp-..." being written, ".<name>.old-..." moved aside) with their content;
+// returns how many files and folders. Only call it while no live writer can be using the folder
+// (e.g. holding its RunLock).
 std::size_t remove_stale_temp_files(const std::string& dir);
 
 }  // namespace aelab

@@ -1,5 +1,7 @@
 #include "experiments/common/config_sections.hpp"
 
+#include "core/util/json_text.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -259,9 +261,7 @@ void apply_config_override(nlohmann::json& root, const std::string& assignment, 
 
 nlohmann::json read_config_file(const std::string& path, const std::vector<std::string>& overrides,
                                 const std::string& working_dir) {
-  const std::optional<std::string> text = read_file_bytes(path);
-  if (!text) throw Error(path + ": cannot read the config file");
-  nlohmann::json root = parse_json_text(*text, path);
+  nlohmann::json root = read_json_file(path, "the config file");
   for (const auto& o : overrides) apply_config_override(root, o, working_dir);
   return root;
 }

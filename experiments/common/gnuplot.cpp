@@ -1,10 +1,12 @@
 #include "experiments/common/gnuplot.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,9 +49,13 @@ std::string render_gnuplot_script(const std::string& gnuplot, const std::string&
   const std::string svg_tmp = "." + stem + ".svg" + suffix, png_tmp = "." + stem + ".png" + suffix;
   const std::string assignments = "svg_out=" + gnuplot_quote(svg_tmp) + "; png_out=" + gnuplot_quote(png_tmp);
   std::fflush(nullptr);  // the child must not inherit (and flush again) buffered output
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return "cannot fork to run gnuplot";
   if (pid == 0) {
+    // A gnuplot outliving a killed run would keep writing into the results folder the rerun cleans.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(125);  // the parent died before prctl took effect
     if (::chdir(dir.c_str()) != 0) ::_exit(126);
     const int log = ::open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log >= 0) {

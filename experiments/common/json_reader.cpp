@@ -6,6 +6,7 @@
 
 #include "core/solver/params.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 
 namespace aelab {
 
@@ -51,26 +52,7 @@ void json_fail(const std::string& path, const std::string& message) {
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& source) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is 1-based and points just past the offending character.
-    const std::size_t offset = e.byte == 0 ? 0 : std::min<std::size_t>(e.byte - 1, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string reason = e.what();
-    // nlohmann's text is "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ...".
-    if (auto colon = reason.find(": ", reason.find("parse error")); colon != std::string::npos)
-      reason = reason.substr(colon + 2);
-    throw Error(source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + reason);
-  }
+  return parse_json_checked(text, source);
 }
 
 JsonObject::JsonObject(const nlohmann::json& value, std::string path, const std::vector<std::string>& allowed)

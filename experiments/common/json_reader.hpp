@@ -22,7 +22,7 @@ std::string json_element_path(const std::string& path, std::size_t index);
 std::string json_show(const nlohmann::json& value);
 // Throws aelab::Error("<path>: <message>") (or just the message at the root).
 [[noreturn]] void json_fail(const std::string& path, const std::string& message);
-// Parses JSON text; syntax errors become "<source>:<line>:<column>: invalid JSON: <reason>".
+// Parses JSON text with parse_json_checked (core/util/json_text.hpp): depth, duplicate keys, overflow.
 nlohmann::json parse_json_text(const std::string& text, const std::string& source);
 
 class JsonObject {

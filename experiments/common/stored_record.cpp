@@ -2,8 +2,10 @@
 
 #include <filesystem>
 
+#include "core/util/error.hpp"
 #include "core/util/file_reader.hpp"
 #include "core/util/file_writer.hpp"
+#include "core/util/json_text.hpp"
 
 namespace aelab {
 
@@ -19,7 +21,13 @@ std::optional<nlohmann::json> read_stored_record(const std::string& path, const 
     why = "unreadable";
     return std::nullopt;
   }
-  nlohmann::json stored = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json stored;
+  try {
+    stored = parse_json_checked(*text, path);
+  } catch (const Error& e) {
+    why = std::string("not a ") + kind.name + " file (" + e.what() + ")";
+    return std::nullopt;
+  }
   if (!stored.is_object() || stored.value("format", "") != kind.format || !well_formed(stored)) {
     why = std::string("not a ") + kind.name + " file";
     return std::nullopt;

@@ -356,7 +356,9 @@ void render_scripts(const fs::path& plots, PlotReport& report) {
 
 }  // namespace
 
-PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds) {
+namespace {
+
+PlotReport write_plots_unchecked(const std::string& results_dir, const std::vector<std::string>& kinds) {
   const fs::path dir(results_dir);
   const nlohmann::json manifest = read_json_file(dir / "manifest.json");
   const nlohmann::json selection = read_json_file(dir / "selection.json");
@@ -437,6 +439,21 @@ PlotReport write_plots(const std::string& results_dir, const std::vector<std::st
 
   render_scripts(plots, report);
   return report;
+}
+
+}  // namespace
+
+PlotReport write_plots(const std::string& results_dir, const std::vector<std::string>& kinds) {
+  // The files are read back as aelab wrote them; one edited by hand (or from another version) can
+  // lack a key or hold another type, which nlohmann reports by exception.
+  try {
+    return write_plots_unchecked(results_dir, kinds);
+  } catch (const nlohmann::json::exception& e) {
+    std::string reason = e.what();
+    if (auto end = reason.find("] "); reason.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
+      reason = reason.substr(end + 2);
+    throw Error(results_dir + ": manifest.json or selection.json is not as aelab run writes it (" + reason + ")");
+  }
 }
 
 void draw_run_plots(const std::string& results_dir, const std::vector<std::string>& kinds, const std::string& label,

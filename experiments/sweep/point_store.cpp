@@ -1,5 +1,7 @@
 #include "experiments/sweep/point_store.hpp"
 
+#include "core/util/json_text.hpp"
+
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -195,8 +197,7 @@ std::optional<PointRecord> PointStore::load(const std::string& solver_id, const 
   const std::optional<std::string> text = read_file_bytes(path);
   if (!text) return std::nullopt;
   try {
-    const auto parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) throw Error("not valid JSON");
+    const nlohmann::json parsed = parse_json_checked(*text, path);
     if (!parsed.is_object() || !parsed.contains("params") || parsed.at("params") != params.to_json() ||
         parsed.value("solver_id", "") != solver_id) {
       why = "stored for different parameters";

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds aelab and the whole test suite with -fsanitize=address,undefined into build-sanitize/ and runs
+# it: scripts/sanitize.sh [ctest options]. CXX picks the compiler (default: the system c++, GCC here).
+# Any sanitizer report fails the test that triggered it (-fno-sanitize-recover=all, halt_on_error).
+# Prints the wall time of the build and of the tests (docs/FUZZING.md quotes them).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-sanitize"
+jobs="${JOBS:-2}"
+start=$(date +%s)
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAELAB_SANITIZE=ON >/dev/null
+cmake --build "$build" -j "$jobs"
+built=$(date +%s)
+# OpenBLAS and libgomp keep their thread pools until exit: not leaks of aelab's.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+status=0
+(cd "$build" && ctest -j "$jobs" --output-on-failure "$@") || status=$?
+finished=$(date +%s)
+echo "sanitize.sh: build $((built - start)) s, tests $((finished - built)) s, total $((finished - start)) s (exit $status)"
+exit $status
