@@ -1,0 +1,142 @@
+#include "core/distributed/distributed_linalg.hpp"
+
+#include <string>
+#include <vector>
+
+#include "core/distributed/scalapack.hpp"
+#include "core/util/error.hpp"
+
+namespace aelab::distributed {
+
+namespace {
+
+// X restricted to the rows (items) this process holds, in local row indices: the inner loop of the
+// Gram then touches only entries of its own blocks.
+struct LocalRowItems {
+  std::vector<std::uint64_t> ptr;
+  std::vector<int> local;
+};
+
+LocalRowItems local_row_items(const BinaryCsr& X, const BlockCyclicMatrix& M) {
+  LocalRowItems out;
+  out.ptr.reserve(X.n_rows() + 1);
+  out.ptr.push_back(0);
+  for (std::size_t u = 0; u < X.n_rows(); ++u) {
+    for (std::uint32_t a : X.row(u)) {
+      const int li = M.local_row(static_cast<int>(a));
+      if (li >= 0) out.local.push_back(li);
+    }
+    out.ptr.push_back(out.local.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+void distributed_gram(const BinaryCsr& X, BlockCyclicMatrix& out, const arma::vec& shift) {
+  const int n = static_cast<int>(X.n_cols());
+  if (out.rows() != n || out.cols() != n) throw Error("distributed_gram: the matrix is not n x n");
+  if (!shift.empty() && shift.n_elem != X.n_cols()) throw Error("distributed_gram: shift has the wrong length");
+  const LocalRowItems rows = local_row_items(X, out);
+  arma::mat& local = out.local();
+  local.zeros();
+  // Users of each local column (CSC restricted to this process's columns).
+  std::vector<std::vector<std::uint32_t>> users(static_cast<std::size_t>(out.local_cols()));
+  for (std::size_t u = 0; u < X.n_rows(); ++u)
+    for (std::uint32_t c : X.row(u)) {
+      const int lj = out.local_col(static_cast<int>(c));
+      if (lj >= 0) users[static_cast<std::size_t>(lj)].push_back(static_cast<std::uint32_t>(u));
+    }
+  for (int lj = 0; lj < out.local_cols(); ++lj) {
+    double* column = local.colptr(static_cast<arma::uword>(lj));
+    for (std::uint32_t u : users[static_cast<std::size_t>(lj)])
+      for (std::uint64_t e = rows.ptr[u]; e < rows.ptr[u + 1]; ++e) column[rows.local[e]] += 1.0;
+    if (!shift.empty()) {
+      const int j = out.global_col(lj), li = out.local_row(j);
+      if (li >= 0) column[li] += shift[static_cast<arma::uword>(j)];
+    }
+  }
+}
+
+void spd_inverse_in_place(BlockCyclicMatrix& A, BlockCyclicMatrix& work) {
+  const int n = A.rows(), one = 1;
+  if (A.cols() != n || work.rows() != n || work.cols() != n || work.block() != A.block())
+    throw Error("spd_inverse_in_place: inconsistent shapes");
+  if (n == 0) return;
+  int info = 0;
+  pdpotrf_("U", &n, A.local().memptr(), &one, &one, A.desc(), &info);
+  if (info > 0)
+    throw Error("G + Lambda is not positive definite (Cholesky failed at leading minor " + std::to_string(info) +
+                " of " + std::to_string(n) + "); increase lambda or p");
+  if (info < 0) throw Error("pdpotrf: invalid argument " + std::to_string(-info));
+  pdpotri_("U", &n, A.local().memptr(), &one, &one, A.desc(), &info);
+  if (info != 0) throw Error("pdpotri failed (info " + std::to_string(info) + "): matrix is singular");
+  // work = A^T holds the upper triangle's values at the lower positions, in A's distribution.
+  const double unit = 1.0, none = 0.0;
+  pdtran_(&n, &n, &unit, A.local().memptr(), &one, &one, A.desc(), &none, work.local().memptr(), &one, &one,
+          work.desc());
+  for (int lj = 0; lj < A.local_cols(); ++lj) {
+    const int j = A.global_col(lj);
+    for (int li = 0; li < A.local_rows(); ++li)
+      if (A.global_row(li) > j) A.local().at(li, lj) = work.local().at(li, lj);
+  }
+}
+
+void shrunk_gram_in_place(BlockCyclicMatrix& GL, const BlockCyclicMatrix& C, const arma::vec& s) {
+  if (GL.rows() != C.rows() || GL.cols() != C.cols() || GL.block() != C.block() ||
+      s.n_elem != static_cast<arma::uword>(GL.rows()))
+    throw Error("shrunk_gram_in_place: inconsistent shapes");
+  for (int lj = 0; lj < GL.local_cols(); ++lj) {
+    const int j = GL.global_col(lj);
+    const double sj = s[static_cast<arma::uword>(j)];
+    double* out = GL.local().colptr(static_cast<arma::uword>(lj));
+    const double* c = C.local().colptr(static_cast<arma::uword>(lj));
+    for (int li = 0; li < GL.local_rows(); ++li) {
+      const int i = GL.global_row(li);
+      out[li] += s[static_cast<arma::uword>(i)] * c[li] * sj;
+      if (i == j) out[li] -= 2.0 * sj;
+    }
+  }
+}
+
+arma::vec top_eigenpairs(BlockCyclicMatrix& A, int k, BlockCyclicMatrix& vectors) {
+  const int n = A.rows(), one = 1;
+  if (k < 1 || k > n) throw Error("top_eigenpairs: k = " + std::to_string(k) + " outside 1.." + std::to_string(n));
+  if (vectors.rows() != n || vectors.cols() != n || vectors.block() != A.block())
+    throw Error("top_eigenpairs: the vectors matrix must be n x n in A's distribution");
+  const int il = n - k + 1, iu = n;
+  const double vl = 0, vu = 0;
+  int found = 0, found_vectors = 0, info = 0;
+  std::vector<double> w(static_cast<std::size_t>(n));
+  // Workspace query first (lwork = liwork = -1), then the run.
+  int lwork = -1, liwork = -1, iwork_query = 0;
+  double work_query = 0;
+  pdsyevr_("V", "I", "U", &n, A.local().memptr(), &one, &one, A.desc(), &vl, &vu, &il, &iu, &found, &found_vectors,
+           w.data(), vectors.local().memptr(), &one, &one, vectors.desc(), &work_query, &lwork, &iwork_query, &liwork,
+           &info);
+  if (info != 0) throw Error("pdsyevr workspace query failed (info " + std::to_string(info) + ")");
+  lwork = static_cast<int>(work_query) + 1;
+  liwork = iwork_query;
+  std::vector<double> work(static_cast<std::size_t>(lwork));
+  std::vector<int> iwork(static_cast<std::size_t>(liwork));
+  pdsyevr_("V", "I", "U", &n, A.local().memptr(), &one, &one, A.desc(), &vl, &vu, &il, &iu, &found, &found_vectors,
+           w.data(), vectors.local().memptr(), &one, &one, vectors.desc(), work.data(), &lwork, iwork.data(), &liwork,
+           &info);
+  if (info != 0) throw Error("pdsyevr failed (info " + std::to_string(info) + ")");
+  if (found != k || found_vectors != k)
+    throw Error("pdsyevr returned " + std::to_string(found) + " eigenpairs, " + std::to_string(k) + " requested");
+  return arma::vec(w.data(), static_cast<arma::uword>(k));
+}
+
+void shrinkage_model_in_place(BlockCyclicMatrix& C, const arma::vec& s, bool zero_diagonal) {
+  for (int lj = 0; lj < C.local_cols(); ++lj) {
+    const int j = C.global_col(lj);
+    const double scale = -s[static_cast<arma::uword>(j)];
+    double* column = C.local().colptr(static_cast<arma::uword>(lj));
+    for (int li = 0; li < C.local_rows(); ++li) column[li] *= scale;
+    const int li = C.local_row(j);
+    if (li >= 0) column[li] = zero_diagonal ? 0.0 : column[li] + 1.0;
+  }
+}
+
+}  // namespace aelab::distributed

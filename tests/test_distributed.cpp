@@ -1,0 +1,129 @@
+// The ScaLAPACK backend (core/distributed/) against the single-process code, run by CTest under
+// mpirun at 1, 2 and 4 processes (tests/CMakeLists.txt). Block sizes are small so that every process
+// holds several blocks in each direction, and every comparison is shown to fail when one block of
+// the distributed result is perturbed.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "core/distributed/block_cyclic_matrix.hpp"
+#include "core/distributed/closed_form.hpp"
+#include "core/distributed/distributed_linalg.hpp"
+#include "core/distributed/evaluation.hpp"
+#include "core/distributed/mpi_session.hpp"
+#include "core/distributed/process_grid.hpp"
+#include "core/data/vae_cf.hpp"
+#include "core/eval/metrics.hpp"
+#include "core/linalg/dense_linalg.hpp"
+#include "core/linalg/linalg_cache.hpp"
+#include "core/solver/models.hpp"
+#include "core/solver/registry.hpp"
+#include "solvers/builtin.hpp"
+#include "tests/test_support.hpp"
+
+using namespace aelab;
+using namespace aelab::distributed;
+
+namespace {
+
+// MPI lives for the whole test binary: initialised before doctest's main, finalised after it.
+MpiSession& session() {
+  static MpiSession s(nullptr, nullptr);
+  return s;
+}
+const bool kSessionStarted = (session(), true);
+
+// Adds `delta` to the first local block of process `rank` (the others are untouched).
+void perturb_one_block(BlockCyclicMatrix& M, int rank, double delta) {
+  if (M.grid().rank() != rank || M.local_rows() == 0 || M.local_cols() == 0) return;
+  const int b = M.block();
+  M.local().submat(0, 0, static_cast<arma::uword>(std::min(b, M.local_rows()) - 1),
+                   static_cast<arma::uword>(std::min(b, M.local_cols()) - 1)) += delta;
+}
+
+int last_rank() { return session().size() - 1; }
+
+}  // namespace
+
+TEST_CASE("near-square grids: P = rows x cols with rows <= cols as close to sqrt P as P allows") {
+  int r = 0, c = 0;
+  for (auto [p, rows, cols] : {std::tuple{1, 1, 1}, {2, 1, 2}, {4, 2, 2}, {6, 2, 3}, {7, 1, 7}, {12, 3, 4}, {1024, 32, 32}}) {
+    ProcessGrid::near_square(p, r, c);
+    CHECK(r == rows);
+    CHECK(c == cols);
+  }
+}
+
+TEST_CASE("block-cyclic index maps are inverse to each other and every element has one owner") {
+  ProcessGrid grid;
+  BlockCyclicMatrix M(grid, 53, 41, 4);
+  for (int li = 0; li < M.local_rows(); ++li) CHECK(M.local_row(M.global_row(li)) == li);
+  for (int lj = 0; lj < M.local_cols(); ++lj) CHECK(M.local_col(M.global_col(lj)) == lj);
+  for (int li = 0; li < M.local_rows(); ++li)
+    for (int lj = 0; lj < M.local_cols(); ++lj) M.local().at(li, lj) = 1000.0 * M.global_row(li) + M.global_col(lj);
+  const arma::mat full = M.gathered();
+  double worst = 0;
+  for (arma::uword i = 0; i < full.n_rows; ++i)
+    for (arma::uword j = 0; j < full.n_cols; ++j) worst = std::max(worst, std::abs(full(i, j) - (1000.0 * i + j)));
+  CHECK(worst == 0);
+}
+
+TEST_CASE("distributed Gram and (G + Lambda)^{-1} equal the single-process ones to 1e-10") {
+  const BinaryCsr X = test::random_binary(400, 97, 0.08, 11);
+  ProcessGrid grid;
+  // Block 8: 13 blocks per direction, so at 2 x 2 every process owns >= 6 blocks in each direction.
+  const int block = 8;
+  BlockCyclicMatrix G(grid, 97, 97, block);
+  CHECK(G.local_rows() >= 2 * block);
+  CHECK(G.local_cols() >= 2 * block);
+  distributed_gram(X, G);
+  arma::mat G_local;
+  dense_gram(X, G_local, 1);
+  CHECK(arma::abs(G.gathered() - G_local).max() < 1e-10);
+
+  const arma::vec g = G_local.diag();
+  const arma::vec lambda = lambda_diagonal(g, 5.0, 0.25);
+  BlockCyclicMatrix C(grid, 97, 97, block), work(grid, 97, 97, block);
+  distributed_gram(X, C, lambda);
+  spd_inverse_in_place(C, work);
+  arma::mat C_local = G_local;
+  C_local.diag() += lambda;
+  spd_inverse_in_place(C_local);
+  const double scale = arma::abs(C_local).max();
+  CHECK(arma::abs(C.gathered() - C_local).max() < 1e-10 * scale);
+  CHECK(arma::abs(C.gathered_diagonal() - C_local.diag()).max() < 1e-10 * scale);
+
+  perturb_one_block(C, last_rank(), 1e-8 * scale);
+  CHECK(arma::abs(C.gathered() - C_local).max() > 1e-10 * scale);
+}
+
+TEST_CASE("a matrix that is not positive definite is reported with its leading minor") {
+  const BinaryCsr X = test::random_binary(50, 30, 0.1, 3);
+  ProcessGrid grid;
+  BlockCyclicMatrix A(grid, 30, 30, 4), work(grid, 30, 30, 4);
+  distributed_gram(X, A, arma::vec(30, arma::fill::value(-1000.0)));
+  CHECK_THROWS_WITH(spd_inverse_in_place(A, work), doctest::Contains("not positive definite"));
+}
+
+TEST_CASE("distributed factors give the single-process low-rank models on a small random case") {
+  const BinaryCsr X = test::random_binary(300, 61, 0.1, 5);
+  ProcessGrid grid;
+  const Regularizer reg{10.0, 0.2};
+  DistributedClosedForm dist(grid, X, reg, 4);
+  LinalgCache cache(X);
+  FitContext ctx(cache);
+  const Registry registry = builtin_registry();
+  for (auto [name, kind] : {std::pair{"closed_form_approx", Shrinkage::zero_diagonal}, {"unconstrained", Shrinkage::ridge}}) {
+    CAPTURE(name);
+    const LowRankFactors f = dist.factors(kind, 20);
+    for (int k : {3, 20}) {
+      const SolverSpec spec = parse_solver_spec(registry, std::string(name) + ":rank=" + std::to_string(k) +
+                                                              ",lambda=10,p=0.2,eigen=dense");
+      const auto model = spec.solver->fit(ctx, spec.params);
+      const auto& low = dynamic_cast<const LowRankModel<double>&>(*model);
+      const arma::mat W_local = low.U() * low.V().t();
+      const arma::mat W_dist = f.U.cols(0, k - 1) * f.V.cols(0, k - 1).t();
+      CHECK(arma::abs(W_dist - W_local).max() < 1e-9 * arma::abs(W_local).max());
+    }
+  }
+}
