@@ -127,3 +127,86 @@ TEST_CASE("distributed factors give the single-process low-rank models on a smal
     }
   }
 }
+
+namespace {
+
+void check_same_metrics(const EvaluationResult& dist, const EvaluationResult& local) {
+  CHECK(dist.uids == local.uids);
+  CHECK(dist.n_excluded == local.n_excluded);
+  CHECK(dist.n_nonfinite_scores == local.n_nonfinite_scores);
+  for (const auto& [metric, values] : local.per_user) {
+    CAPTURE(metric);
+    const auto it = dist.per_user.find(metric);
+    REQUIRE(it != dist.per_user.end());
+    REQUIRE(it->second.size() == values.size());
+    double worst = 0;
+    for (std::size_t u = 0; u < values.size(); ++u) worst = std::max(worst, std::abs(it->second[u] - values[u]));
+    CHECK(worst < 1e-9);
+    CHECK(std::abs(dist.summary(metric).mean - local.summary(metric).mean) < 1e-9);
+  }
+}
+
+double largest_metric_difference(const EvaluationResult& a, const EvaluationResult& b) {
+  double worst = 0;
+  for (const auto& [metric, values] : b.per_user)
+    for (std::size_t u = 0; u < values.size(); ++u) worst = std::max(worst, std::abs(a.per_user.at(metric)[u] - values[u]));
+  return worst;
+}
+
+// The single-process models of a rank sweep of `solver` (ranks ascending), by its own fit_ranks.
+std::vector<std::unique_ptr<FittedModel>> local_sweep(FitContext& ctx, const Registry& registry, const std::string& solver,
+                                                      const std::string& params, const std::vector<Rank>& ranks) {
+  const SolverSpec spec = parse_solver_spec(registry, solver + ":" + params);
+  std::vector<std::unique_ptr<FittedModel>> out;
+  spec.solver->fit_ranks(ctx, spec.params, ranks, [&](const ParamSet&, std::unique_ptr<FittedModel> m) {
+    out.push_back(std::move(m));
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
+SHARED_DATA_TEST_CASE("real split: EASE, full-rank EDLAE and DLAE, Algorithm 1 and the unconstrained model at ranks 10..200 give the single-process metrics") {
+  SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 10));
+  MESSAGE("ml-latest-small, items with >= 10 rows: n = " << split.n_items());
+  const Registry registry = builtin_registry();
+  LinalgCache cache(split.train);
+  FitContext ctx(cache);
+  const std::vector<MetricSpec> metrics = default_metrics();
+  ProcessGrid grid;
+  // Block 32: n / 32 blocks per direction, many per process even on a 2 x 2 grid.
+  const int block = 32;
+  const std::vector<Rank> ranks = {Rank::of(10), Rank::of(50), Rank::of(100), Rank::of(200)};
+
+  {
+    // EASE (p = 0) is zero_diagonal at full rank.
+    DistributedClosedForm ease(grid, split.train, Regularizer{200, 0}, block);
+    BlockCyclicMatrix B = ease.full_rank_model(Shrinkage::zero_diagonal);
+    const auto local = local_sweep(ctx, registry, "zero_diagonal", "lambda=200,p=0", {Rank::full_rank()});
+    const EvaluationResult expected = evaluate(*local.at(0), split.test, metrics);
+    check_same_metrics(evaluate_distributed(B, split.test, metrics), expected);
+    // The comparison can fail: one block of B^ off by a little changes rankings.
+    perturb_one_block(B, last_rank(), 0.05);
+    CHECK(largest_metric_difference(evaluate_distributed(B, split.test, metrics), expected) > 1e-3);
+  }
+
+  DistributedClosedForm dist(grid, split.train, Regularizer{50, 0.25}, block);
+  for (auto [solver, kind] : {std::pair{"closed_form_approx", Shrinkage::zero_diagonal}, {"unconstrained", Shrinkage::ridge}}) {
+    CAPTURE(solver);
+    std::vector<Rank> sweep = ranks;
+    sweep.push_back(Rank::full_rank());
+    const auto local = local_sweep(ctx, registry, solver, "lambda=50,p=0.25", sweep);
+    REQUIRE(local.size() == sweep.size());
+    const LowRankFactors f = dist.factors(kind, 200);
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
+      const arma::uword k = ranks[r].k;
+      CAPTURE(k);
+      const LowRankModel<double> model(f.U.cols(0, k - 1), f.V.cols(0, k - 1));
+      check_same_metrics(evaluate(model, split.test, metrics), evaluate(*local[r], split.test, metrics));
+    }
+    const BlockCyclicMatrix W = dist.full_rank_model(kind);
+    check_same_metrics(evaluate_distributed(W, split.test, metrics, 7), evaluate(*local.back(), split.test, metrics));
+  }
+}
