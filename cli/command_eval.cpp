@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "cli/backend.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "core/data/vae_cf.hpp"
@@ -140,7 +141,8 @@ int command_eval(const Arguments& args) {
   CommandLine cl("aelab eval",
                  "Trains a solver on the training users of a vae_cf split folder and evaluates the held-out users\n"
                  "(nDCG@100, Recall@20, Recall@50 with standard errors).");
-  std::string data_dir, on = "validation", dtype = "float64";
+  std::string data_dir, on = "validation", dtype = "float64", backend = "local";
+  int block = 256;
   std::optional<std::string> solver_name, gap_solvers, metric;
   std::vector<std::string> settings;
   std::optional<int> threads;
@@ -166,6 +168,12 @@ int command_eval(const Arguments& args) {
   cl.option("--threads", threads, "N", "BLAS and Gram threads (default: all cores)")->check(integer_in(1, 1024));
   cl.option("--batch-users", batch_users, "N", "held-out users scored per batch (default: about 256 MiB of scores)")
       ->check(integer_at_least(1));
+  cl.option("--backend", backend, "NAME",
+            "local (default) or scalapack: the fit and the scoring on the MPI processes of\n"
+            "mpirun/srun (closed forms only; docs/DISTRIBUTED.md)")
+      ->check(one_of({"local", "scalapack"}));
+  cl.option("--block", block, "N", "with --backend scalapack: block size of the block-cyclic matrices (default 256)")
+      ->check(integer_in(1, 65536));
   cl.flag("--force-memory", force_memory, "fit even when the memory estimate exceeds the available memory");
   cl.flag("--json", json, "print exactly one JSON object instead of text");
   cl.flag("--trace", trace, "also print the solver's per-epoch trace (iterative solvers)");
@@ -176,6 +184,11 @@ int command_eval(const Arguments& args) {
   if (!gap && metric) throw Error("aelab eval: --metric needs --gap (without it every metric is printed)");
   if (gap && trace) throw Error("aelab eval: --trace is not available with --gap (the --json report holds every solver's trace)");
   if (!gap && !solver_name) throw Error("aelab eval: --solver is required (see aelab eval --help)");
+  if (backend == "local") refuse_parallel_launch("aelab eval --backend local");
+  if (backend == "scalapack" && gap) throw Error("aelab eval: --gap runs on the local backend only");
+  if (backend == "scalapack" && !scalapack_available())
+    throw Error("aelab eval: --backend scalapack: this aelab was built without AELAB_DISTRIBUTED (needs MPI and "
+                "ScaLAPACK, scripts/install-deps.sh)");
   const Registry registry = builtin_registry();
   nlohmann::json given = nlohmann::json::object();
   for (const std::string& pair : settings) {
@@ -220,6 +233,18 @@ int command_eval(const Arguments& args) {
     gap_options.log = options.log;
     plan_approximation_gap(registry, point, gap_options);  // every setting checked before the data are read
   }
+
+  if (backend == "scalapack")
+    return eval_on_scalapack(data_dir, *solver_name, params, options, block,
+                             [&](const SolverEvaluation& evaluation, const SplitData& split, double load_seconds) {
+                               if (json) {
+                                 nlohmann::json out = evaluation.to_json();
+                                 out["seconds"]["load"] = load_seconds;
+                                 std::cout << out.dump() << "\n";
+                                 return;
+                               }
+                               print_text(evaluation, data_dir, split, load_seconds);
+                             });
 
   Timer load_timer;
   const SplitData split = to_split_data(read_vae_cf(data_dir));

@@ -1,5 +1,6 @@
 #include "core/distributed/closed_form.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -28,6 +29,12 @@ int checked_items(const BinaryCsr& X) {
 }
 
 }  // namespace
+
+std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k) {
+  const std::size_t share = n * n / static_cast<std::size_t>(std::max(1, processes)) + n;
+  const std::size_t squares = k == 0 ? 2 : 3;
+  return sizeof(double) * (squares * share + 4 * n * k + 3 * n * k / static_cast<std::size_t>(std::max(1, processes)));
+}
 
 DistributedClosedForm::DistributedClosedForm(const ProcessGrid& grid, const BinaryCsr& train, const Regularizer& reg,
                                              int block)

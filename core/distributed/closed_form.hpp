@@ -27,6 +27,12 @@ struct LowRankFactors {
   arma::vec values; // eigenvalues of W_S^T G_L W_S, descending
 };
 
+// Peak bytes one process allocates for a fit at rank k (0: rank full) on P processes: its n^2/P
+// share of C and of the model (rank full) or of the eigen-matrix and pdsyevr's vector array (rank k),
+// the gathered n x k factors and their distributed copies; ScaLAPACK's workspaces are below one n^2/P
+// share (docs/DISTRIBUTED.md).
+std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k);
+
 class DistributedClosedForm {
  public:
   // Builds G + Lambda from the sparse X held by every process and inverts it (pdpotrf + pdpotri).

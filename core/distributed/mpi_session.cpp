@@ -41,15 +41,18 @@ void fail_everywhere(const std::string& message) {
   std::exit(1);
 }
 
-int launcher_world_size() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
-    const char* value = std::getenv(name);
-    if (value && *value) {
-      const int n = std::atoi(value);
-      if (n > 0) return n;
-    }
+void agree_on_failure(const std::string& message) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  int first = message.empty() ? size : rank;
+  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (first == size) return;
+  if (rank == first) {
+    std::fprintf(stderr, "aelab: error: %s\n", message.c_str());
+    std::fflush(stderr);
   }
-  return 1;
+  throw ReportedFailure{};
 }
 
 }  // namespace aelab::distributed

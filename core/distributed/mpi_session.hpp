@@ -27,14 +27,20 @@ class MpiSession {
 // every process of MPI_COMM_WORLD with exit status 1. Never returns.
 [[noreturn]] void fail_everywhere(const std::string& message);
 
-// Runs `body`; an aelab::Error or std::exception escaping it on any process ends every process as
-// fail_everywhere does. Returns body's status.
+// Thrown on every process by agree_on_failure after the message was printed once: the caller exits
+// with status 1 without printing again.
+struct ReportedFailure {};
+
+// For a check every process makes at the same point (the same refusal, a memory guard): when any
+// process has a non-empty message, the lowest such rank prints "aelab: error: <message>" and every
+// process throws ReportedFailure, so P processes do not print P copies.
+void agree_on_failure(const std::string& message);
+
+// Runs `body`: ReportedFailure gives status 1; any other exception escaping it on one process ends
+// every process as fail_everywhere does (the others may be waiting in a collective). Returns body's status.
 template <typename Body>
 int run_or_abort(Body&& body);
 
-// The world size announced by a launcher (Open MPI's OMPI_COMM_WORLD_SIZE; PMI_SIZE, set by MPICH's
-// Hydra and by srun --mpi=pmi2), 1 when none: lets a single-process backend refuse to run P copies of itself.
-int launcher_world_size();
 
 }  // namespace aelab::distributed
 
@@ -45,6 +51,8 @@ template <typename Body>
 int run_or_abort(Body&& body) {
   try {
     return body();
+  } catch (const ReportedFailure&) {
+    return 1;
   } catch (const std::exception& e) {
     fail_everywhere(e.what());
   }
