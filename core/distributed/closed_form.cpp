@@ -1,8 +1,12 @@
 #include "core/distributed/closed_form.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
+
+#include <mpi.h>
 
 #include "core/distributed/distributed_linalg.hpp"
 #include "core/distributed/scalapack.hpp"
@@ -63,35 +67,70 @@ BlockCyclicMatrix DistributedClosedForm::full_rank_model(Shrinkage kind) const {
   return W;
 }
 
+void DistributedClosedForm::eigen_matrix(BlockCyclicMatrix& M, const arma::vec& s) const {
+  distributed_gram(train_, M, lambda_);
+  shrunk_gram_in_place(M, C_, s);
+}
+
+double DistributedClosedForm::eigen_residual(const BlockCyclicMatrix& M, const BlockCyclicMatrix& V,
+                                             const arma::vec& values) const {
+  const int n = M.rows(), k = V.cols(), one = 1;
+  const double unit = 1.0, none = 0.0;
+  BlockCyclicMatrix R(grid_, n, k, block_);
+  pdgemm_("N", "N", &n, &k, &n, &unit, M.local().memptr(), &one, &one, M.desc(), V.local().memptr(), &one, &one,
+          V.desc(), &none, R.local().memptr(), &one, &one, R.desc());
+  // Squared column norms of M V - V Theta, each column's rows summed over the processes holding them.
+  arma::vec squares(static_cast<arma::uword>(k), arma::fill::zeros);
+  for (int lj = 0; lj < R.local_cols(); ++lj) {
+    const double theta = values[static_cast<arma::uword>(R.global_col(lj))];
+    const arma::vec r = R.local().col(static_cast<arma::uword>(lj)) - theta * V.local().col(static_cast<arma::uword>(lj));
+    squares[static_cast<arma::uword>(R.global_col(lj))] = arma::dot(r, r);
+  }
+  MPI_Allreduce(MPI_IN_PLACE, squares.memptr(), k, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  return std::sqrt(squares.max()) / std::max(std::abs(values.max()), std::numeric_limits<double>::min());
+}
+
 LowRankFactors DistributedClosedForm::factors(Shrinkage kind, int k_max) const {
   const int n = C_.rows();
   if (k_max < 1 || k_max > n)
     throw Error("rank: " + std::to_string(k_max) + " outside 1.." + std::to_string(n) + " (the number of items)");
   const arma::vec s = shrinkage_diagonal(kind);
-  BlockCyclicMatrix vectors(grid_, n, n, block_);
   arma::vec ascending;
+  std::unique_ptr<BlockCyclicMatrix> V;
+  double residual = 0;
   {
     BlockCyclicMatrix M(grid_, n, n, block_);
-    distributed_gram(train_, M, lambda_);
-    shrunk_gram_in_place(M, C_, s);
-    ascending = top_eigenpairs(M, k_max, vectors);
+    {
+      BlockCyclicMatrix vectors(grid_, n, n, block_);
+      eigen_matrix(M, s);
+      ascending = top_eigenpairs(M, k_max, vectors);
+      // The first m columns of an n x n and of an n x m matrix with one block size lie on the same
+      // processes at the same local positions, so V's share is a prefix of the vectors' columns.
+      V = std::make_unique<BlockCyclicMatrix>(grid_, n, static_cast<int>(ascending.n_elem), block_);
+      if (V->local_cols() > 0) V->local() = vectors.local().cols(0, static_cast<arma::uword>(V->local_cols() - 1));
+    }
+    eigen_matrix(M, s);
+    residual = eigen_residual(M, *V, ascending);
   }
-  // The first k_max columns of an n x n and of an n x k_max matrix with one block size lie on the
-  // same processes at the same local positions, so V's share is a prefix of the vectors' columns.
-  BlockCyclicMatrix V(grid_, n, k_max, block_), SV(grid_, n, k_max, block_);
-  if (V.local_cols() > 0) V.local() = vectors.local().cols(0, static_cast<arma::uword>(V.local_cols() - 1));
-  SV.local() = V.local();
+  if (!(residual <= 1e-6))
+    throw Error("pdsyevr returned inaccurate eigenvectors (max relative residual " + std::to_string(residual) +
+                "); try another --block");
+  const int m = V->cols();
+  BlockCyclicMatrix SV = *V;
   for (int li = 0; li < SV.local_rows(); ++li) SV.local().row(static_cast<arma::uword>(li)) *= s[static_cast<arma::uword>(SV.global_row(li))];
   // U = V - C (S V), accumulated into a copy of V.
-  BlockCyclicMatrix U = V;
+  BlockCyclicMatrix U = *V;
   const int one = 1;
   const double minus_one = -1.0, plus_one = 1.0;
-  pdgemm_("N", "N", &n, &k_max, &n, &minus_one, C_.local().memptr(), &one, &one, C_.desc(), SV.local().memptr(), &one,
+  pdgemm_("N", "N", &n, &m, &n, &minus_one, C_.local().memptr(), &one, &one, C_.desc(), SV.local().memptr(), &one,
           &one, SV.desc(), &plus_one, U.local().memptr(), &one, &one, U.desc());
+  // Largest first; pairs beyond k_max (see top_eigenpairs) are dropped.
+  const arma::uword k = static_cast<arma::uword>(k_max);
   LowRankFactors out;
-  out.U = arma::fliplr(U.gathered_columns(k_max));
-  out.V = arma::fliplr(V.gathered_columns(k_max));
-  out.values = arma::flipud(ascending);
+  out.U = arma::fliplr(U.gathered_columns(m)).eval().head_cols(k);
+  out.V = arma::fliplr(V->gathered_columns(m)).eval().head_cols(k);
+  out.values = arma::vec(arma::flipud(ascending)).head(k);
+  out.max_residual = residual;
   return out;
 }
 

@@ -25,6 +25,8 @@ enum class Shrinkage {
 struct LowRankFactors {
   arma::mat U, V;   // n x k_max
   arma::vec values; // eigenvalues of W_S^T G_L W_S, descending
+  // max_c ||M v_c - theta_c v_c|| / theta_1 for the eigen-matrix M, measured after the decomposition.
+  double max_residual = 0;
 };
 
 // Peak bytes one process allocates for a fit at rank k (0: rank full) on P processes: its n^2/P
@@ -50,10 +52,16 @@ class DistributedClosedForm {
   // The dense full-rank model W_S in a new distributed matrix (C is kept for later fits).
   BlockCyclicMatrix full_rank_model(Shrinkage kind) const;
   // The factors at rank k_max: eigen-matrix formed in O(n^2/P), pdsyevr, U = V - C (S V) by pdgemm.
+  // The eigenpairs' residual is measured (one more n^2 k product) and a residual above 1e-6 is an
+  // error: a ScaLAPACK failure inside pdsyevr may only print a line and leave info at 0.
   // Peak: three n^2/P matrices (C, the eigen-matrix, pdsyevr's n x n vector array).
   LowRankFactors factors(Shrinkage kind, int k_max) const;
 
  private:
+  // M <- W_S^T G_L W_S for S = diagMat(s), rebuilt from X (docs/MATH.md §2.0).
+  void eigen_matrix(BlockCyclicMatrix& M, const arma::vec& s) const;
+  double eigen_residual(const BlockCyclicMatrix& M, const BlockCyclicMatrix& V, const arma::vec& values) const;
+
   const ProcessGrid& grid_;
   const BinaryCsr& train_;
   int block_;

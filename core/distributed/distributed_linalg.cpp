@@ -1,5 +1,6 @@
 #include "core/distributed/distributed_linalg.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -99,33 +100,56 @@ void shrunk_gram_in_place(BlockCyclicMatrix& GL, const BlockCyclicMatrix& C, con
   }
 }
 
+namespace {
+
+// pdsyevr gives its back-transformation (pdormtr) a workspace of max(18 n, np0 mq0 + 2 nb^2)
+// (ScaLAPACK 2.2.1, SRC/pdsyevr.f, SIZE1), whatever lwork the caller passes; pdormtr needs
+// max(nb(nb-1)/2, (mq0 + np0) nb) + nb^2, more when the block is large against the wanted columns
+// per process column. pdormtr then prints an illegal-argument line and leaves the vectors of the
+// tridiagonal matrix in place with info = 0. Asking for more pairs enlarges the workspace; this is
+// the fewest, >= k, for which it suffices.
+int pairs_pdormtr_can_take(int n, int k, int nb, int nprow, int npcol) {
+  const int zero = 0;
+  const long long np0 = numroc_(&n, &nb, &zero, &zero, &nprow);
+  for (int m = k; m < n; ++m) {
+    const long long mq0 = numroc_(&m, &nb, &zero, &zero, &npcol);
+    const long long given = std::max<long long>(18LL * n, np0 * mq0 + 2LL * nb * nb);
+    const long long needed = std::max<long long>(nb * (nb - 1LL) / 2, (mq0 + np0) * nb) + 1LL * nb * nb;
+    if (given >= needed) return m;
+  }
+  return n;
+}
+
+}  // namespace
+
 arma::vec top_eigenpairs(BlockCyclicMatrix& A, int k, BlockCyclicMatrix& vectors) {
   const int n = A.rows(), one = 1;
   if (k < 1 || k > n) throw Error("top_eigenpairs: k = " + std::to_string(k) + " outside 1.." + std::to_string(n));
   if (vectors.rows() != n || vectors.cols() != n || vectors.block() != A.block())
     throw Error("top_eigenpairs: the vectors matrix must be n x n in A's distribution");
-  const int il = n - k + 1, iu = n;
+  const int m = pairs_pdormtr_can_take(n, k, A.block(), A.grid().rows(), A.grid().cols());
+  const int il = n - m + 1, iu = n;
   const double vl = 0, vu = 0;
   int found = 0, found_vectors = 0, info = 0;
   std::vector<double> w(static_cast<std::size_t>(n));
   // Workspace query first (lwork = liwork = -1), then the run.
   int lwork = -1, liwork = -1, iwork_query = 0;
   double work_query = 0;
-  pdsyevr_("V", "I", "U", &n, A.local().memptr(), &one, &one, A.desc(), &vl, &vu, &il, &iu, &found, &found_vectors,
-           w.data(), vectors.local().memptr(), &one, &one, vectors.desc(), &work_query, &lwork, &iwork_query, &liwork,
-           &info);
+  auto call = [&](double* work, int* iwork) {
+    pdsyevr_("V", "I", "U", &n, A.local().memptr(), &one, &one, A.desc(), &vl, &vu, &il, &iu, &found, &found_vectors,
+             w.data(), vectors.local().memptr(), &one, &one, vectors.desc(), work, &lwork, iwork, &liwork, &info);
+  };
+  call(&work_query, &iwork_query);
   if (info != 0) throw Error("pdsyevr workspace query failed (info " + std::to_string(info) + ")");
   lwork = static_cast<int>(work_query) + 1;
   liwork = iwork_query;
   std::vector<double> work(static_cast<std::size_t>(lwork));
   std::vector<int> iwork(static_cast<std::size_t>(liwork));
-  pdsyevr_("V", "I", "U", &n, A.local().memptr(), &one, &one, A.desc(), &vl, &vu, &il, &iu, &found, &found_vectors,
-           w.data(), vectors.local().memptr(), &one, &one, vectors.desc(), work.data(), &lwork, iwork.data(), &liwork,
-           &info);
+  call(work.data(), iwork.data());
   if (info != 0) throw Error("pdsyevr failed (info " + std::to_string(info) + ")");
-  if (found != k || found_vectors != k)
-    throw Error("pdsyevr returned " + std::to_string(found) + " eigenpairs, " + std::to_string(k) + " requested");
-  return arma::vec(w.data(), static_cast<arma::uword>(k));
+  if (found != m || found_vectors != m)
+    throw Error("pdsyevr returned " + std::to_string(found) + " eigenpairs, " + std::to_string(m) + " requested");
+  return arma::vec(w.data(), static_cast<arma::uword>(m));
 }
 
 void shrinkage_model_in_place(BlockCyclicMatrix& C, const arma::vec& s, bool zero_diagonal) {

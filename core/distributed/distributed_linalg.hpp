@@ -22,10 +22,11 @@ void spd_inverse_in_place(BlockCyclicMatrix& A, BlockCyclicMatrix& work);
 // each process's blocks: O(n^2 / P), no communication. GL and C share one distribution.
 void shrunk_gram_in_place(BlockCyclicMatrix& GL, const BlockCyclicMatrix& C, const arma::vec& s);
 
-// The eigenpairs of the k largest eigenvalues of the symmetric A (destroyed), by pdsyevr with the
-// index range n-k+1..n, in pdsyevr's ascending order: values[c] belongs to column c of `vectors` (an
-// n x n matrix of A's distribution, as pdsyevr's interface requires; only k columns are written).
-// Reversing to largest-first is left to the gathered n x k copy, where it is a local column swap.
+// The eigenpairs of the m >= k largest eigenvalues of the symmetric A (destroyed), by pdsyevr with
+// the index range n-m+1..n, in pdsyevr's ascending order: values[c] belongs to column c of `vectors`
+// (an n x n matrix of A's distribution, as pdsyevr's interface requires; only m columns are written).
+// m exceeds k only where pdsyevr's internal workspace would otherwise be too small (see the .cpp);
+// the caller keeps the last k. Reversing to largest-first is left to the gathered copy.
 arma::vec top_eigenpairs(BlockCyclicMatrix& A, int k, BlockCyclicMatrix& vectors);
 
 // C <- W_S = I - C diagMat(s) by a local column scaling (docs/MATH.md §2.1, §2.2). With zero_diagonal

@@ -125,7 +125,8 @@ SolverEvaluation evaluate_solver_distributed(const SplitData& split, const Solve
     eigen.k_computed = rank.k;
     eigen.value_at_cutoff = f.values(f.values.n_elem - 1);
     eigen.next_value = eigen.gap = arma::datum::nan;
-    eigen.max_residual = arma::datum::nan;
+    eigen.max_residual = f.max_residual;
+    eigen.shared_by_ranks = 1;
     report.eigen = eigen;
     out.fit_seconds = fit.seconds();
     out.result = evaluate(LowRankModel<double>(f.U, f.V), held_out, options.metrics, options.batch_users);
