@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include <mpi.h>
+
 #include "core/distributed/block_cyclic_matrix.hpp"
 #include "core/distributed/closed_form.hpp"
 #include "core/distributed/distributed_linalg.hpp"
@@ -95,6 +97,20 @@ TEST_CASE("distributed Gram and (G + Lambda)^{-1} equal the single-process ones 
 
   perturb_one_block(C, last_rank(), 1e-8 * scale);
   CHECK(arma::abs(C.gathered() - C_local).max() > 1e-10 * scale);
+}
+
+TEST_CASE("every process scores the same batches, whatever its number of columns") {
+  ProcessGrid grid;
+  // 10,000 columns in blocks of 256 give grid columns 5,120 and 4,880 columns on a 1 x 2 grid.
+  BlockCyclicMatrix W(grid, 1, 10000, 256);
+  BlockCyclicMatrix square(grid, 1000, 1000, 256);
+  for (const BlockCyclicMatrix* M : {&W, &square}) {
+    unsigned long mine = default_batch_users(*M), lowest = mine, highest = mine;
+    MPI_Allreduce(MPI_IN_PLACE, &lowest, 1, MPI_UNSIGNED_LONG, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &highest, 1, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
+    CHECK(lowest == highest);
+    CHECK(mine >= 1);
+  }
 }
 
 TEST_CASE("a matrix that is not positive definite is reported with its leading minor") {

@@ -96,6 +96,13 @@ std::vector<Candidate> allgather(const std::vector<Candidate>& mine) {
 
 }  // namespace
 
+std::size_t default_batch_users(const BlockCyclicMatrix& W) {
+  // Grid column 0 holds the most columns: ceil(blocks / P_c) blocks.
+  const std::size_t blocks = (static_cast<std::size_t>(W.cols()) + W.block() - 1) / W.block();
+  const std::size_t widest = ((blocks + W.grid().cols() - 1) / W.grid().cols()) * W.block();
+  return std::max<std::size_t>(1, (std::size_t(64) << 20) / (8 * std::max<std::size_t>(1, widest)));
+}
+
 EvaluationResult evaluate_distributed(const BlockCyclicMatrix& W, const HeldOutSet& set,
                                       const std::vector<MetricSpec>& metrics, std::size_t batch_users) {
   Timer timer;
@@ -105,8 +112,7 @@ EvaluationResult evaluate_distributed(const BlockCyclicMatrix& W, const HeldOutS
                 " items but the model has " + std::to_string(n));
   if (set.fold_in.n_rows() != set.n_users() || set.held_out.n_rows() != set.n_users())
     throw Error("evaluate: fold-in and held-out rows do not match the user list");
-  if (batch_users == 0)
-    batch_users = std::max<std::size_t>(1, (std::size_t(64) << 20) / (8 * std::max<std::size_t>(1, W.local_cols())));
+  if (batch_users == 0) batch_users = default_batch_users(W);
   std::size_t k_max = 0;
   for (const auto& m : metrics) k_max = std::max(k_max, m.k);
 
