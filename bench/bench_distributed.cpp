@@ -71,7 +71,7 @@ void run_stages(const distributed::MpiSession& session, const Settings& s) {
               << s.heldout << " held-out users\n\n";
   MPI_Barrier(MPI_COMM_WORLD);
   Timer total;
-  const DistributedClosedForm cf(grid, train, Regularizer{50, 0.25}, s.block);
+  const DistributedClosedForm<double> cf(grid, train, Regularizer{50, 0.25}, s.block);
   const std::size_t share = sizeof(double) * cf.inverse().local().n_elem;
   std::size_t largest_share = share;
   MPI_Allreduce(MPI_IN_PLACE, &largest_share, 1, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
@@ -80,7 +80,7 @@ void run_stages(const distributed::MpiSession& session, const Settings& s) {
               "n x n share per process: " + format_bytes(largest_share));
   Timer stage;
   {
-    const BlockCyclicMatrix B = cf.full_rank_model(Shrinkage::zero_diagonal);
+    const BlockCyclicMatrix<double> B = cf.full_rank_model(Shrinkage::zero_diagonal);
     print_stage(root, "B^ (copy of C, column scaling)", slowest(stage.seconds()));
     stage.restart();
     const EvaluationResult r = evaluate_distributed(B, set, default_metrics());
@@ -88,7 +88,7 @@ void run_stages(const distributed::MpiSession& session, const Settings& s) {
                 "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean));
   }
   stage.restart();
-  const LowRankFactors f = cf.factors(Shrinkage::zero_diagonal, static_cast<int>(s.rank));
+  const LowRankFactors<double> f = cf.factors(Shrinkage::zero_diagonal, static_cast<int>(s.rank));
   print_stage(root, ("Algorithm 1 factors, rank " + std::to_string(s.rank)).c_str(), slowest(stage.seconds()),
               "(eigen-matrix, pdsyevr, pdgemm, gather)");
   stage.restart();

@@ -36,11 +36,12 @@ MpiSession& session() {
 const bool kSessionStarted = (session(), true);
 
 // Adds `delta` to the first local block of process `rank` (the others are untouched).
-void perturb_one_block(BlockCyclicMatrix& M, int rank, double delta) {
+template <typename T>
+void perturb_one_block(BlockCyclicMatrix<T>& M, int rank, double delta) {
   if (M.grid().rank() != rank || M.local_rows() == 0 || M.local_cols() == 0) return;
   const int b = M.block();
   M.local().submat(0, 0, static_cast<arma::uword>(std::min(b, M.local_rows()) - 1),
-                   static_cast<arma::uword>(std::min(b, M.local_cols()) - 1)) += delta;
+                   static_cast<arma::uword>(std::min(b, M.local_cols()) - 1)) += static_cast<T>(delta);
 }
 
 int last_rank() { return session().size() - 1; }
@@ -58,7 +59,7 @@ TEST_CASE("near-square grids: P = rows x cols with rows <= cols as close to sqrt
 
 TEST_CASE("block-cyclic index maps are inverse to each other and every element has one owner") {
   ProcessGrid grid;
-  BlockCyclicMatrix M(grid, 53, 41, 4);
+  BlockCyclicMatrix<double> M(grid, 53, 41, 4);
   for (int li = 0; li < M.local_rows(); ++li) CHECK(M.local_row(M.global_row(li)) == li);
   for (int lj = 0; lj < M.local_cols(); ++lj) CHECK(M.local_col(M.global_col(lj)) == lj);
   for (int li = 0; li < M.local_rows(); ++li)
@@ -75,7 +76,7 @@ TEST_CASE("distributed Gram and (G + Lambda)^{-1} equal the single-process ones 
   ProcessGrid grid;
   // Block 8: 13 blocks per direction, so at 2 x 2 every process owns >= 6 blocks in each direction.
   const int block = 8;
-  BlockCyclicMatrix G(grid, 97, 97, block);
+  BlockCyclicMatrix<double> G(grid, 97, 97, block);
   CHECK(G.local_rows() >= 2 * block);
   CHECK(G.local_cols() >= 2 * block);
   distributed_gram(X, G);
@@ -85,7 +86,7 @@ TEST_CASE("distributed Gram and (G + Lambda)^{-1} equal the single-process ones 
 
   const arma::vec g = G_local.diag();
   const arma::vec lambda = lambda_diagonal(g, 5.0, 0.25);
-  BlockCyclicMatrix C(grid, 97, 97, block), work(grid, 97, 97, block);
+  BlockCyclicMatrix<double> C(grid, 97, 97, block), work(grid, 97, 97, block);
   distributed_gram(X, C, lambda);
   spd_inverse_in_place(C, work);
   arma::mat C_local = G_local;
@@ -102,9 +103,9 @@ TEST_CASE("distributed Gram and (G + Lambda)^{-1} equal the single-process ones 
 TEST_CASE("every process scores the same batches, whatever its number of columns") {
   ProcessGrid grid;
   // 10,000 columns in blocks of 256 give grid columns 5,120 and 4,880 columns on a 1 x 2 grid.
-  BlockCyclicMatrix W(grid, 1, 10000, 256);
-  BlockCyclicMatrix square(grid, 1000, 1000, 256);
-  for (const BlockCyclicMatrix* M : {&W, &square}) {
+  BlockCyclicMatrix<double> W(grid, 1, 10000, 256);
+  BlockCyclicMatrix<double> square(grid, 1000, 1000, 256);
+  for (const BlockCyclicMatrix<double>* M : {&W, &square}) {
     unsigned long mine = default_batch_users(*M), lowest = mine, highest = mine;
     MPI_Allreduce(MPI_IN_PLACE, &lowest, 1, MPI_UNSIGNED_LONG, MPI_MIN, MPI_COMM_WORLD);
     MPI_Allreduce(MPI_IN_PLACE, &highest, 1, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
@@ -113,10 +114,30 @@ TEST_CASE("every process scores the same batches, whatever its number of columns
   }
 }
 
+TEST_CASE("float32 (ps* routines): the Gram equals float64's exactly, the inverse agrees with LAPACK's float32 one") {
+  const BinaryCsr X = test::random_binary(400, 97, 0.08, 11);
+  ProcessGrid grid;
+  BlockCyclicMatrix<float> G(grid, 97, 97, 8), C(grid, 97, 97, 8), work(grid, 97, 97, 8);
+  distributed_gram(X, G);
+  arma::mat G_local;
+  dense_gram(X, G_local, 1);
+  CHECK(arma::abs(arma::conv_to<arma::mat>::from(G.gathered()) - G_local).max() == 0);
+  const arma::vec lambda = lambda_diagonal(G_local.diag(), 5.0, 0.25);
+  distributed_gram(X, C, lambda);
+  spd_inverse_in_place(C, work);
+  arma::fmat C_local = arma::conv_to<arma::fmat>::from(G_local);
+  C_local.diag() += arma::conv_to<arma::fvec>::from(lambda);
+  spd_inverse_in_place(C_local);
+  const float scale = arma::abs(C_local).max();
+  CHECK(arma::abs(C.gathered() - C_local).max() < 1e-4f * scale);
+  perturb_one_block(C, last_rank(), 1e-2 * scale);
+  CHECK(arma::abs(C.gathered() - C_local).max() > 1e-4f * scale);
+}
+
 TEST_CASE("a matrix that is not positive definite is reported with its leading minor") {
   const BinaryCsr X = test::random_binary(50, 30, 0.1, 3);
   ProcessGrid grid;
-  BlockCyclicMatrix A(grid, 30, 30, 4), work(grid, 30, 30, 4);
+  BlockCyclicMatrix<double> A(grid, 30, 30, 4), work(grid, 30, 30, 4);
   distributed_gram(X, A, arma::vec(30, arma::fill::value(-1000.0)));
   CHECK_THROWS_WITH(spd_inverse_in_place(A, work), doctest::Contains("not positive definite"));
 }
@@ -130,13 +151,13 @@ TEST_CASE("distributed factors give the single-process low-rank models on a smal
   FitContext ctx(cache);
   const Registry registry = builtin_registry();
   for (int block : {4, 16}) {
-    DistributedClosedForm dist(grid, X, Regularizer{10.0, 0.2}, block);
+    DistributedClosedForm<double> dist(grid, X, Regularizer{10.0, 0.2}, block);
     for (auto [name, kind] : {std::pair{"closed_form_approx", Shrinkage::zero_diagonal}, {"unconstrained", Shrinkage::ridge}})
       for (int k : {3, 20}) {
         CAPTURE(block);
         CAPTURE(name);
         CAPTURE(k);
-        const LowRankFactors f = dist.factors(kind, k);
+        const LowRankFactors<double> f = dist.factors(kind, k);
         CHECK(f.U.n_cols == static_cast<arma::uword>(k));
         CHECK(f.max_residual < 1e-10);
         const SolverSpec spec = parse_solver_spec(registry, std::string(name) + ":rank=" + std::to_string(k) +
@@ -203,8 +224,8 @@ SHARED_DATA_TEST_CASE("real split: EASE, full-rank EDLAE and DLAE, Algorithm 1 a
 
   {
     // EASE (p = 0) is zero_diagonal at full rank.
-    DistributedClosedForm ease(grid, split.train, Regularizer{200, 0}, block);
-    BlockCyclicMatrix B = ease.full_rank_model(Shrinkage::zero_diagonal);
+    DistributedClosedForm<double> ease(grid, split.train, Regularizer{200, 0}, block);
+    BlockCyclicMatrix<double> B = ease.full_rank_model(Shrinkage::zero_diagonal);
     const auto local = local_sweep(ctx, registry, "zero_diagonal", "lambda=200,p=0", {Rank::full_rank()});
     const EvaluationResult expected = evaluate(*local.at(0), split.test, metrics);
     check_same_metrics(evaluate_distributed(B, split.test, metrics), expected);
@@ -213,21 +234,42 @@ SHARED_DATA_TEST_CASE("real split: EASE, full-rank EDLAE and DLAE, Algorithm 1 a
     CHECK(largest_metric_difference(evaluate_distributed(B, split.test, metrics), expected) > 1e-3);
   }
 
-  DistributedClosedForm dist(grid, split.train, Regularizer{50, 0.25}, block);
+  DistributedClosedForm<double> dist(grid, split.train, Regularizer{50, 0.25}, block);
   for (auto [solver, kind] : {std::pair{"closed_form_approx", Shrinkage::zero_diagonal}, {"unconstrained", Shrinkage::ridge}}) {
     CAPTURE(solver);
     std::vector<Rank> sweep = ranks;
     sweep.push_back(Rank::full_rank());
     const auto local = local_sweep(ctx, registry, solver, "lambda=50,p=0.25", sweep);
     REQUIRE(local.size() == sweep.size());
-    const LowRankFactors f = dist.factors(kind, 200);
+    const LowRankFactors<double> f = dist.factors(kind, 200);
     for (std::size_t r = 0; r < ranks.size(); ++r) {
       const arma::uword k = ranks[r].k;
       CAPTURE(k);
       const LowRankModel<double> model(f.U.cols(0, k - 1), f.V.cols(0, k - 1));
       check_same_metrics(evaluate(model, split.test, metrics), evaluate(*local[r], split.test, metrics));
     }
-    const BlockCyclicMatrix W = dist.full_rank_model(kind);
+    const BlockCyclicMatrix<double> W = dist.full_rank_model(kind);
     check_same_metrics(evaluate_distributed(W, split.test, metrics, 7), evaluate(*local.back(), split.test, metrics));
   }
+}
+
+SHARED_DATA_TEST_CASE("real split: float32 on the grid agrees with float64 to 1e-3 in nDCG@100 (B^ and Algorithm 1 at rank 50)") {
+  SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
+  const SplitData split = to_split_data(test::ml_latest_small_split(ratings, 10));
+  ProcessGrid grid;
+  const std::vector<MetricSpec> metrics = default_metrics();
+  const Regularizer reg{50, 0.25};
+  DistributedClosedForm<double> f64(grid, split.train, reg, 32);
+  DistributedClosedForm<float> f32(grid, split.train, reg, 32);
+  const double dense64 = evaluate_distributed(f64.full_rank_model(Shrinkage::zero_diagonal), split.test, metrics).summary("ndcg@100").mean;
+  const double dense32 = evaluate_distributed(f32.full_rank_model(Shrinkage::zero_diagonal), split.test, metrics).summary("ndcg@100").mean;
+  CHECK(std::abs(dense32 - dense64) < 1e-3);
+  const LowRankFactors<double> a = f64.factors(Shrinkage::zero_diagonal, 50);
+  const LowRankFactors<float> b = f32.factors(Shrinkage::zero_diagonal, 50);
+  CHECK(b.max_residual < 1e-3);
+  const double low64 = evaluate(LowRankModel<double>(a.U, a.V), split.test, metrics).summary("ndcg@100").mean;
+  const double low32 = evaluate(LowRankModel<float>(b.U, b.V), split.test, metrics).summary("ndcg@100").mean;
+  CHECK(std::abs(low32 - low64) < 1e-3);
+  // Not the same numbers to the last digit: float32 is float32.
+  CHECK(arma::abs(arma::conv_to<arma::mat>::from(b.U * b.V.t()) - a.U * a.V.t()).max() > 1e-12);
 }

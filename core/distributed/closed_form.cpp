@@ -34,14 +34,15 @@ int checked_items(const BinaryCsr& X) {
 
 }  // namespace
 
-std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k) {
+std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k, std::size_t element_bytes) {
   const std::size_t share = n * n / static_cast<std::size_t>(std::max(1, processes)) + n;
   const std::size_t squares = k == 0 ? 2 : 3;
-  return sizeof(double) * (squares * share + 4 * n * k + 3 * n * k / static_cast<std::size_t>(std::max(1, processes)));
+  return element_bytes * (squares * share + 4 * n * k + 3 * n * k / static_cast<std::size_t>(std::max(1, processes)));
 }
 
-DistributedClosedForm::DistributedClosedForm(const ProcessGrid& grid, const BinaryCsr& train, const Regularizer& reg,
-                                             int block)
+template <typename T>
+DistributedClosedForm<T>::DistributedClosedForm(const ProcessGrid& grid, const BinaryCsr& train,
+                                                const Regularizer& reg, int block)
     : grid_(grid), train_(train), block_(block),
       lambda_(aelab::lambda_diagonal(item_counts(train), reg.lambda, reg.p)),
       C_(grid, checked_items(train), checked_items(train), block) {
@@ -50,88 +51,97 @@ DistributedClosedForm::DistributedClosedForm(const ProcessGrid& grid, const Bina
   gram_seconds_ = stage.seconds();
   stage.restart();
   {
-    BlockCyclicMatrix work(grid, C_.rows(), C_.cols(), block);
+    BlockCyclicMatrix<T> work(grid, C_.rows(), C_.cols(), block);
     spd_inverse_in_place(C_, work);
   }
   c_ = C_.gathered_diagonal();
   inverse_seconds_ = stage.seconds();
 }
 
-arma::vec DistributedClosedForm::shrinkage_diagonal(Shrinkage kind) const {
+template <typename T>
+arma::vec DistributedClosedForm<T>::shrinkage_diagonal(Shrinkage kind) const {
   return kind == Shrinkage::ridge ? lambda_ : arma::vec(1.0 / c_);
 }
 
-BlockCyclicMatrix DistributedClosedForm::full_rank_model(Shrinkage kind) const {
-  BlockCyclicMatrix W = C_;
+template <typename T>
+BlockCyclicMatrix<T> DistributedClosedForm<T>::full_rank_model(Shrinkage kind) const {
+  BlockCyclicMatrix<T> W = C_;
   shrinkage_model_in_place(W, shrinkage_diagonal(kind), kind == Shrinkage::zero_diagonal);
   return W;
 }
 
-void DistributedClosedForm::eigen_matrix(BlockCyclicMatrix& M, const arma::vec& s) const {
+template <typename T>
+void DistributedClosedForm<T>::eigen_matrix(BlockCyclicMatrix<T>& M, const arma::vec& s) const {
   distributed_gram(train_, M, lambda_);
   shrunk_gram_in_place(M, C_, s);
 }
 
-double DistributedClosedForm::eigen_residual(const BlockCyclicMatrix& M, const BlockCyclicMatrix& V,
-                                             const arma::vec& values) const {
-  const int n = M.rows(), k = V.cols(), one = 1;
-  const double unit = 1.0, none = 0.0;
-  BlockCyclicMatrix R(grid_, n, k, block_);
-  pdgemm_("N", "N", &n, &k, &n, &unit, M.local().memptr(), &one, &one, M.desc(), V.local().memptr(), &one, &one,
-          V.desc(), &none, R.local().memptr(), &one, &one, R.desc());
+template <typename T>
+double DistributedClosedForm<T>::eigen_residual(const BlockCyclicMatrix<T>& M, const BlockCyclicMatrix<T>& V,
+                                                const arma::vec& values) const {
+  const int n = M.rows(), k = V.cols();
+  BlockCyclicMatrix<T> R(grid_, n, k, block_);
+  scalapack::gemm(n, k, n, T(1), M.local().memptr(), M.desc(), V.local().memptr(), V.desc(), T(0), R.local().memptr(),
+                  R.desc());
   // Squared column norms of M V - V Theta, each column's rows summed over the processes holding them.
   arma::vec squares(static_cast<arma::uword>(k), arma::fill::zeros);
   for (int lj = 0; lj < R.local_cols(); ++lj) {
     const double theta = values[static_cast<arma::uword>(R.global_col(lj))];
-    const arma::vec r = R.local().col(static_cast<arma::uword>(lj)) - theta * V.local().col(static_cast<arma::uword>(lj));
+    const arma::vec r = arma::conv_to<arma::vec>::from(R.local().col(static_cast<arma::uword>(lj))) -
+                        theta * arma::conv_to<arma::vec>::from(V.local().col(static_cast<arma::uword>(lj)));
     squares[static_cast<arma::uword>(R.global_col(lj))] = arma::dot(r, r);
   }
   MPI_Allreduce(MPI_IN_PLACE, squares.memptr(), k, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   return std::sqrt(squares.max()) / std::max(std::abs(values.max()), std::numeric_limits<double>::min());
 }
 
-LowRankFactors DistributedClosedForm::factors(Shrinkage kind, int k_max) const {
+template <typename T>
+LowRankFactors<T> DistributedClosedForm<T>::factors(Shrinkage kind, int k_max) const {
   const int n = C_.rows();
   if (k_max < 1 || k_max > n)
     throw Error("rank: " + std::to_string(k_max) + " outside 1.." + std::to_string(n) + " (the number of items)");
   const arma::vec s = shrinkage_diagonal(kind);
   arma::vec ascending;
-  std::unique_ptr<BlockCyclicMatrix> V;
+  std::unique_ptr<BlockCyclicMatrix<T>> V;
   double residual = 0;
   {
-    BlockCyclicMatrix M(grid_, n, n, block_);
+    BlockCyclicMatrix<T> M(grid_, n, n, block_);
     {
-      BlockCyclicMatrix vectors(grid_, n, n, block_);
+      BlockCyclicMatrix<T> vectors(grid_, n, n, block_);
       eigen_matrix(M, s);
       ascending = top_eigenpairs(M, k_max, vectors);
       // The first m columns of an n x n and of an n x m matrix with one block size lie on the same
       // processes at the same local positions, so V's share is a prefix of the vectors' columns.
-      V = std::make_unique<BlockCyclicMatrix>(grid_, n, static_cast<int>(ascending.n_elem), block_);
+      V = std::make_unique<BlockCyclicMatrix<T>>(grid_, n, static_cast<int>(ascending.n_elem), block_);
       if (V->local_cols() > 0) V->local() = vectors.local().cols(0, static_cast<arma::uword>(V->local_cols() - 1));
     }
     eigen_matrix(M, s);
     residual = eigen_residual(M, *V, ascending);
   }
-  if (!(residual <= 1e-6))
+  // Far above what a converged decomposition leaves (~n eps of T), far below pdormtr's failure (~1).
+  const double tolerance = std::is_same_v<T, float> ? 1e-2 : 1e-6;
+  if (!(residual <= tolerance))
     throw Error("pdsyevr returned inaccurate eigenvectors (max relative residual " + std::to_string(residual) +
                 "); try another --block");
   const int m = V->cols();
-  BlockCyclicMatrix SV = *V;
-  for (int li = 0; li < SV.local_rows(); ++li) SV.local().row(static_cast<arma::uword>(li)) *= s[static_cast<arma::uword>(SV.global_row(li))];
+  BlockCyclicMatrix<T> SV = *V;
+  for (int li = 0; li < SV.local_rows(); ++li)
+    SV.local().row(static_cast<arma::uword>(li)) *= static_cast<T>(s[static_cast<arma::uword>(SV.global_row(li))]);
   // U = V - C (S V), accumulated into a copy of V.
-  BlockCyclicMatrix U = *V;
-  const int one = 1;
-  const double minus_one = -1.0, plus_one = 1.0;
-  pdgemm_("N", "N", &n, &m, &n, &minus_one, C_.local().memptr(), &one, &one, C_.desc(), SV.local().memptr(), &one,
-          &one, SV.desc(), &plus_one, U.local().memptr(), &one, &one, U.desc());
+  BlockCyclicMatrix<T> U = *V;
+  scalapack::gemm(n, m, n, T(-1), C_.local().memptr(), C_.desc(), SV.local().memptr(), SV.desc(), T(1),
+                  U.local().memptr(), U.desc());
   // Largest first; pairs beyond k_max (see top_eigenpairs) are dropped.
   const arma::uword k = static_cast<arma::uword>(k_max);
-  LowRankFactors out;
+  LowRankFactors<T> out;
   out.U = arma::fliplr(U.gathered_columns(m)).eval().head_cols(k);
   out.V = arma::fliplr(V->gathered_columns(m)).eval().head_cols(k);
   out.values = arma::vec(arma::flipud(ascending)).head(k);
   out.max_residual = residual;
   return out;
 }
+
+template class DistributedClosedForm<float>;
+template class DistributedClosedForm<double>;
 
 }  // namespace aelab::distributed

@@ -6,6 +6,7 @@
 //  - the top-k factors of W_S's Eckart-Young projection (Algorithm 1, or the unconstrained rank-k
 //    model), gathered on every process as n x k matrices: one decomposition at the largest rank of a
 //    sweep, every smaller rank is a prefix of its columns.
+// T is double or float (ScaLAPACK's pd* or ps* routines).
 #include <armadillo>
 
 #include "core/data/binary_csr.hpp"
@@ -22,8 +23,9 @@ enum class Shrinkage {
 
 // Rank-k_max factors on every process, largest eigenvalue first: model U_k V_k^T for any k <= k_max
 // from the first k columns.
+template <typename T>
 struct LowRankFactors {
-  arma::mat U, V;   // n x k_max
+  arma::Mat<T> U, V;  // n x k_max
   arma::vec values; // eigenvalues of W_S^T G_L W_S, descending
   // max_c ||M v_c - theta_c v_c|| / theta_1 for the eigen-matrix M, measured after the decomposition.
   double max_residual = 0;
@@ -33,8 +35,10 @@ struct LowRankFactors {
 // share of C and of the model (rank full) or of the eigen-matrix and pdsyevr's vector array (rank k),
 // the gathered n x k factors and their distributed copies; ScaLAPACK's workspaces are below one n^2/P
 // share (docs/DISTRIBUTED.md).
-std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k);
+std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k,
+                                          std::size_t element_bytes = sizeof(double));
 
+template <typename T>
 class DistributedClosedForm {
  public:
   // Builds G + Lambda from the sparse X held by every process and inverts it (pdpotrf + pdpotri).
@@ -42,7 +46,7 @@ class DistributedClosedForm {
                         int block = kDefaultBlock);
 
   std::size_t n_items() const { return train_.n_cols(); }
-  const BlockCyclicMatrix& inverse() const { return C_; }
+  const BlockCyclicMatrix<T>& inverse() const { return C_; }
   const arma::vec& lambda_diagonal() const { return lambda_; }
   const arma::vec& inverse_diagonal() const { return c_; }  // diag C, on every process
   arma::vec shrinkage_diagonal(Shrinkage kind) const;
@@ -50,23 +54,23 @@ class DistributedClosedForm {
   double inverse_seconds() const { return inverse_seconds_; }
 
   // The dense full-rank model W_S in a new distributed matrix (C is kept for later fits).
-  BlockCyclicMatrix full_rank_model(Shrinkage kind) const;
+  BlockCyclicMatrix<T> full_rank_model(Shrinkage kind) const;
   // The factors at rank k_max: eigen-matrix formed in O(n^2/P), pdsyevr, U = V - C (S V) by pdgemm.
   // The eigenpairs' residual is measured (one more n^2 k product) and a residual above 1e-6 is an
   // error: a ScaLAPACK failure inside pdsyevr may only print a line and leave info at 0.
   // Peak: three n^2/P matrices (C, the eigen-matrix, pdsyevr's n x n vector array).
-  LowRankFactors factors(Shrinkage kind, int k_max) const;
+  LowRankFactors<T> factors(Shrinkage kind, int k_max) const;
 
  private:
   // M <- W_S^T G_L W_S for S = diagMat(s), rebuilt from X (docs/MATH.md §2.0).
-  void eigen_matrix(BlockCyclicMatrix& M, const arma::vec& s) const;
-  double eigen_residual(const BlockCyclicMatrix& M, const BlockCyclicMatrix& V, const arma::vec& values) const;
+  void eigen_matrix(BlockCyclicMatrix<T>& M, const arma::vec& s) const;
+  double eigen_residual(const BlockCyclicMatrix<T>& M, const BlockCyclicMatrix<T>& V, const arma::vec& values) const;
 
   const ProcessGrid& grid_;
   const BinaryCsr& train_;
   int block_;
   arma::vec lambda_, c_;
-  BlockCyclicMatrix C_;
+  BlockCyclicMatrix<T> C_;
   double gram_seconds_ = 0, inverse_seconds_ = 0;
 };
 

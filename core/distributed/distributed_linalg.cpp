@@ -18,7 +18,8 @@ struct LocalRowItems {
   std::vector<int> local;
 };
 
-LocalRowItems local_row_items(const BinaryCsr& X, const BlockCyclicMatrix& M) {
+template <typename T>
+LocalRowItems local_row_items(const BinaryCsr& X, const BlockCyclicMatrix<T>& M) {
   LocalRowItems out;
   out.ptr.reserve(X.n_rows() + 1);
   out.ptr.push_back(0);
@@ -34,12 +35,13 @@ LocalRowItems local_row_items(const BinaryCsr& X, const BlockCyclicMatrix& M) {
 
 }  // namespace
 
-void distributed_gram(const BinaryCsr& X, BlockCyclicMatrix& out, const arma::vec& shift) {
+template <typename T>
+void distributed_gram(const BinaryCsr& X, BlockCyclicMatrix<T>& out, const arma::vec& shift) {
   const int n = static_cast<int>(X.n_cols());
   if (out.rows() != n || out.cols() != n) throw Error("distributed_gram: the matrix is not n x n");
   if (!shift.empty() && shift.n_elem != X.n_cols()) throw Error("distributed_gram: shift has the wrong length");
   const LocalRowItems rows = local_row_items(X, out);
-  arma::mat& local = out.local();
+  arma::Mat<T>& local = out.local();
   local.zeros();
   // Users of each local column (CSC restricted to this process's columns).
   std::vector<std::vector<std::uint32_t>> users(static_cast<std::size_t>(out.local_cols()));
@@ -49,33 +51,32 @@ void distributed_gram(const BinaryCsr& X, BlockCyclicMatrix& out, const arma::ve
       if (lj >= 0) users[static_cast<std::size_t>(lj)].push_back(static_cast<std::uint32_t>(u));
     }
   for (int lj = 0; lj < out.local_cols(); ++lj) {
-    double* column = local.colptr(static_cast<arma::uword>(lj));
+    T* column = local.colptr(static_cast<arma::uword>(lj));
     for (std::uint32_t u : users[static_cast<std::size_t>(lj)])
-      for (std::uint64_t e = rows.ptr[u]; e < rows.ptr[u + 1]; ++e) column[rows.local[e]] += 1.0;
+      for (std::uint64_t e = rows.ptr[u]; e < rows.ptr[u + 1]; ++e) column[rows.local[e]] += T(1);
     if (!shift.empty()) {
       const int j = out.global_col(lj), li = out.local_row(j);
-      if (li >= 0) column[li] += shift[static_cast<arma::uword>(j)];
+      if (li >= 0) column[li] += static_cast<T>(shift[static_cast<arma::uword>(j)]);
     }
   }
 }
 
-void spd_inverse_in_place(BlockCyclicMatrix& A, BlockCyclicMatrix& work) {
-  const int n = A.rows(), one = 1;
+template <typename T>
+void spd_inverse_in_place(BlockCyclicMatrix<T>& A, BlockCyclicMatrix<T>& work) {
+  const int n = A.rows();
   if (A.cols() != n || work.rows() != n || work.cols() != n || work.block() != A.block())
     throw Error("spd_inverse_in_place: inconsistent shapes");
   if (n == 0) return;
   int info = 0;
-  pdpotrf_("U", &n, A.local().memptr(), &one, &one, A.desc(), &info);
+  scalapack::potrf(n, A.local().memptr(), A.desc(), info);
   if (info > 0)
     throw Error("G + Lambda is not positive definite (Cholesky failed at leading minor " + std::to_string(info) +
                 " of " + std::to_string(n) + "); increase lambda or p");
   if (info < 0) throw Error("pdpotrf: invalid argument " + std::to_string(-info));
-  pdpotri_("U", &n, A.local().memptr(), &one, &one, A.desc(), &info);
+  scalapack::potri(n, A.local().memptr(), A.desc(), info);
   if (info != 0) throw Error("pdpotri failed (info " + std::to_string(info) + "): matrix is singular");
   // work = A^T holds the upper triangle's values at the lower positions, in A's distribution.
-  const double unit = 1.0, none = 0.0;
-  pdtran_(&n, &n, &unit, A.local().memptr(), &one, &one, A.desc(), &none, work.local().memptr(), &one, &one,
-          work.desc());
+  scalapack::tran(n, n, A.local().memptr(), A.desc(), work.local().memptr(), work.desc());
   for (int lj = 0; lj < A.local_cols(); ++lj) {
     const int j = A.global_col(lj);
     for (int li = 0; li < A.local_rows(); ++li)
@@ -83,19 +84,20 @@ void spd_inverse_in_place(BlockCyclicMatrix& A, BlockCyclicMatrix& work) {
   }
 }
 
-void shrunk_gram_in_place(BlockCyclicMatrix& GL, const BlockCyclicMatrix& C, const arma::vec& s) {
+template <typename T>
+void shrunk_gram_in_place(BlockCyclicMatrix<T>& GL, const BlockCyclicMatrix<T>& C, const arma::vec& s) {
   if (GL.rows() != C.rows() || GL.cols() != C.cols() || GL.block() != C.block() ||
       s.n_elem != static_cast<arma::uword>(GL.rows()))
     throw Error("shrunk_gram_in_place: inconsistent shapes");
   for (int lj = 0; lj < GL.local_cols(); ++lj) {
     const int j = GL.global_col(lj);
     const double sj = s[static_cast<arma::uword>(j)];
-    double* out = GL.local().colptr(static_cast<arma::uword>(lj));
-    const double* c = C.local().colptr(static_cast<arma::uword>(lj));
+    T* out = GL.local().colptr(static_cast<arma::uword>(lj));
+    const T* c = C.local().colptr(static_cast<arma::uword>(lj));
     for (int li = 0; li < GL.local_rows(); ++li) {
       const int i = GL.global_row(li);
-      out[li] += s[static_cast<arma::uword>(i)] * c[li] * sj;
-      if (i == j) out[li] -= 2.0 * sj;
+      out[li] += static_cast<T>(s[static_cast<arma::uword>(i)] * static_cast<double>(c[li]) * sj);
+      if (i == j) out[li] -= static_cast<T>(2.0 * sj);
     }
   }
 }
@@ -122,45 +124,53 @@ int pairs_pdormtr_can_take(int n, int k, int nb, int nprow, int npcol) {
 
 }  // namespace
 
-arma::vec top_eigenpairs(BlockCyclicMatrix& A, int k, BlockCyclicMatrix& vectors) {
-  const int n = A.rows(), one = 1;
+template <typename T>
+arma::vec top_eigenpairs(BlockCyclicMatrix<T>& A, int k, BlockCyclicMatrix<T>& vectors) {
+  const int n = A.rows();
   if (k < 1 || k > n) throw Error("top_eigenpairs: k = " + std::to_string(k) + " outside 1.." + std::to_string(n));
   if (vectors.rows() != n || vectors.cols() != n || vectors.block() != A.block())
     throw Error("top_eigenpairs: the vectors matrix must be n x n in A's distribution");
   const int m = pairs_pdormtr_can_take(n, k, A.block(), A.grid().rows(), A.grid().cols());
-  const int il = n - m + 1, iu = n;
-  const double vl = 0, vu = 0;
   int found = 0, found_vectors = 0, info = 0;
-  std::vector<double> w(static_cast<std::size_t>(n));
+  std::vector<T> w(static_cast<std::size_t>(n));
   // Workspace query first (lwork = liwork = -1), then the run.
-  int lwork = -1, liwork = -1, iwork_query = 0;
-  double work_query = 0;
-  auto call = [&](double* work, int* iwork) {
-    pdsyevr_("V", "I", "U", &n, A.local().memptr(), &one, &one, A.desc(), &vl, &vu, &il, &iu, &found, &found_vectors,
-             w.data(), vectors.local().memptr(), &one, &one, vectors.desc(), work, &lwork, iwork, &liwork, &info);
-  };
-  call(&work_query, &iwork_query);
+  T work_query = 0;
+  int iwork_query = 0;
+  scalapack::syevr(n, A.local().memptr(), A.desc(), n - m + 1, n, found, found_vectors, w.data(),
+                   vectors.local().memptr(), vectors.desc(), &work_query, -1, &iwork_query, -1, info);
   if (info != 0) throw Error("pdsyevr workspace query failed (info " + std::to_string(info) + ")");
-  lwork = static_cast<int>(work_query) + 1;
-  liwork = iwork_query;
-  std::vector<double> work(static_cast<std::size_t>(lwork));
-  std::vector<int> iwork(static_cast<std::size_t>(liwork));
-  call(work.data(), iwork.data());
+  std::vector<T> work(static_cast<std::size_t>(work_query) + 1);
+  std::vector<int> iwork(static_cast<std::size_t>(std::max(1, iwork_query)));
+  scalapack::syevr(n, A.local().memptr(), A.desc(), n - m + 1, n, found, found_vectors, w.data(),
+                   vectors.local().memptr(), vectors.desc(), work.data(), static_cast<int>(work.size()), iwork.data(),
+                   static_cast<int>(iwork.size()), info);
   if (info != 0) throw Error("pdsyevr failed (info " + std::to_string(info) + ")");
   if (found != m || found_vectors != m)
     throw Error("pdsyevr returned " + std::to_string(found) + " eigenpairs, " + std::to_string(m) + " requested");
-  return arma::vec(w.data(), static_cast<arma::uword>(m));
+  return arma::conv_to<arma::vec>::from(std::vector<T>(w.begin(), w.begin() + m));
 }
 
-void shrinkage_model_in_place(BlockCyclicMatrix& C, const arma::vec& s, bool zero_diagonal) {
+template <typename T>
+void shrinkage_model_in_place(BlockCyclicMatrix<T>& C, const arma::vec& s, bool zero_diagonal) {
   for (int lj = 0; lj < C.local_cols(); ++lj) {
     const int j = C.global_col(lj);
-    const double scale = -s[static_cast<arma::uword>(j)];
-    double* column = C.local().colptr(static_cast<arma::uword>(lj));
+    const T scale = static_cast<T>(-s[static_cast<arma::uword>(j)]);
+    T* column = C.local().colptr(static_cast<arma::uword>(lj));
     for (int li = 0; li < C.local_rows(); ++li) column[li] *= scale;
     const int li = C.local_row(j);
-    if (li >= 0) column[li] = zero_diagonal ? 0.0 : column[li] + 1.0;
+    if (li >= 0) column[li] = zero_diagonal ? T(0) : column[li] + T(1);
   }
 }
+
+#define AELAB_DISTRIBUTED_LINALG(T)                                                               \
+  template void distributed_gram<T>(const BinaryCsr&, BlockCyclicMatrix<T>&, const arma::vec&);  \
+  template void spd_inverse_in_place<T>(BlockCyclicMatrix<T>&, BlockCyclicMatrix<T>&);            \
+  template void shrunk_gram_in_place<T>(BlockCyclicMatrix<T>&, const BlockCyclicMatrix<T>&,       \
+                                        const arma::vec&);                                        \
+  template arma::vec top_eigenpairs<T>(BlockCyclicMatrix<T>&, int, BlockCyclicMatrix<T>&);        \
+  template void shrinkage_model_in_place<T>(BlockCyclicMatrix<T>&, const arma::vec&, bool);
+AELAB_DISTRIBUTED_LINALG(float)
+AELAB_DISTRIBUTED_LINALG(double)
+#undef AELAB_DISTRIBUTED_LINALG
 
 }  // namespace aelab::distributed

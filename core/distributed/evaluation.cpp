@@ -37,7 +37,8 @@ void keep_best(std::vector<Candidate>& list, std::size_t k) {
 
 // Scores of this process's columns for users [begin, end) (local column x user), complete after the
 // grid column's allreduce.
-arma::mat column_scores(const BlockCyclicMatrix& W, const BinaryCsr& fold_in, std::size_t begin, std::size_t end) {
+template <typename T>
+arma::mat column_scores(const BlockCyclicMatrix<T>& W, const BinaryCsr& fold_in, std::size_t begin, std::size_t end) {
   const std::size_t count = end - begin;
   std::vector<std::vector<int>> rows(count);
   for (std::size_t u = 0; u < count; ++u)
@@ -48,10 +49,10 @@ arma::mat column_scores(const BlockCyclicMatrix& W, const BinaryCsr& fold_in, st
   // Columns outer: one column of W stays in cache while every user of the batch reads it.
   arma::mat scores(static_cast<arma::uword>(W.local_cols()), count, arma::fill::zeros);
   for (int lj = 0; lj < W.local_cols(); ++lj) {
-    const double* column = W.local().colptr(static_cast<arma::uword>(lj));
+    const T* column = W.local().colptr(static_cast<arma::uword>(lj));
     for (std::size_t u = 0; u < count; ++u) {
       double sum = 0;
-      for (int li : rows[u]) sum += column[li];
+      for (int li : rows[u]) sum += static_cast<double>(column[li]);
       scores.at(static_cast<arma::uword>(lj), u) = sum;
     }
   }
@@ -62,7 +63,8 @@ arma::mat column_scores(const BlockCyclicMatrix& W, const BinaryCsr& fold_in, st
 
 // This process's candidates (its share of the batch's users, its columns) and its count of
 // non-finite scores among the items it ranks.
-void local_candidates(const BlockCyclicMatrix& W, const HeldOutSet& set, std::size_t begin, const arma::mat& scores,
+template <typename T>
+void local_candidates(const BlockCyclicMatrix<T>& W, const HeldOutSet& set, std::size_t begin, const arma::mat& scores,
                       std::size_t k, std::vector<Candidate>& out, std::size_t& nonfinite) {
   std::vector<Candidate> list;
   for (std::size_t u = static_cast<std::size_t>(W.grid().row()); u < scores.n_cols;
@@ -96,14 +98,16 @@ std::vector<Candidate> allgather(const std::vector<Candidate>& mine) {
 
 }  // namespace
 
-std::size_t default_batch_users(const BlockCyclicMatrix& W) {
+template <typename T>
+std::size_t default_batch_users(const BlockCyclicMatrix<T>& W) {
   // Grid column 0 holds the most columns: ceil(blocks / P_c) blocks.
   const std::size_t blocks = (static_cast<std::size_t>(W.cols()) + W.block() - 1) / W.block();
   const std::size_t widest = ((blocks + W.grid().cols() - 1) / W.grid().cols()) * W.block();
   return std::max<std::size_t>(1, (std::size_t(64) << 20) / (8 * std::max<std::size_t>(1, widest)));
 }
 
-EvaluationResult evaluate_distributed(const BlockCyclicMatrix& W, const HeldOutSet& set,
+template <typename T>
+EvaluationResult evaluate_distributed(const BlockCyclicMatrix<T>& W, const HeldOutSet& set,
                                       const std::vector<MetricSpec>& metrics, std::size_t batch_users) {
   Timer timer;
   const std::size_t n = static_cast<std::size_t>(W.cols());
@@ -147,5 +151,12 @@ EvaluationResult evaluate_distributed(const BlockCyclicMatrix& W, const HeldOutS
   result.seconds = timer.seconds();
   return result;
 }
+
+template std::size_t default_batch_users<float>(const BlockCyclicMatrix<float>&);
+template std::size_t default_batch_users<double>(const BlockCyclicMatrix<double>&);
+template EvaluationResult evaluate_distributed<float>(const BlockCyclicMatrix<float>&, const HeldOutSet&,
+                                                      const std::vector<MetricSpec>&, std::size_t);
+template EvaluationResult evaluate_distributed<double>(const BlockCyclicMatrix<double>&, const HeldOutSet&,
+                                                       const std::vector<MetricSpec>&, std::size_t);
 
 }  // namespace aelab::distributed

@@ -22,10 +22,12 @@ namespace aelab::distributed {
 // The users per batch when none is given: as many as keep the largest process's partial scores near
 // 64 MiB. The same on every process (batches are collective; a size from each process's own column
 // count would misalign them).
-std::size_t default_batch_users(const BlockCyclicMatrix& W);
+template <typename T>
+std::size_t default_batch_users(const BlockCyclicMatrix<T>& W);
 
-// batch_users = 0: default_batch_users(W).
-EvaluationResult evaluate_distributed(const BlockCyclicMatrix& W, const HeldOutSet& set,
+// Scores are summed in double whatever T is. batch_users = 0: default_batch_users(W).
+template <typename T>
+EvaluationResult evaluate_distributed(const BlockCyclicMatrix<T>& W, const HeldOutSet& set,
                                       const std::vector<MetricSpec>& metrics, std::size_t batch_users = 0);
 
 }  // namespace aelab::distributed

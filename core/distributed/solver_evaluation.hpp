@@ -11,9 +11,9 @@
 
 namespace aelab::distributed {
 
-// "" when `solver` at `params` and `dtype` runs on the ScaLAPACK backend; otherwise why not, as one
-// line naming the solvers of `registry` that would.
-std::string backend_refusal(const Solver& solver, const ParamSet& params, Dtype dtype, const Registry& registry);
+// "" when `solver` at `params` runs on the ScaLAPACK backend (float64 or float32); otherwise why not,
+// as one line naming the solvers of `registry` that would.
+std::string backend_refusal(const Solver& solver, const ParamSet& params, const Registry& registry);
 
 // Throws aelab::Error with backend_refusal's line for a solver that cannot run here.
 SolverEvaluation evaluate_solver_distributed(const SplitData& split, const Solver& solver, const ParamSet& params,
