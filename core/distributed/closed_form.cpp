@@ -35,9 +35,14 @@ int checked_items(const BinaryCsr& X) {
 }  // namespace
 
 std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k, std::size_t element_bytes) {
-  const std::size_t share = n * n / static_cast<std::size_t>(std::max(1, processes)) + n;
-  const std::size_t squares = k == 0 ? 2 : 3;
-  return element_bytes * (squares * share + 4 * n * k + 3 * n * k / static_cast<std::size_t>(std::max(1, processes)));
+  const std::size_t p = static_cast<std::size_t>(std::max(1, processes));
+  const std::size_t share = n * n / p + n;
+  if (k == 0) return element_bytes * 2 * share;
+  // pdsyevr's tridiagonal reduction (pdsyntrd) takes an optimal workspace of (n / floor(sqrt P))^2
+  // elements: one more share on a square grid, more on others (n^2 at P = 2).
+  const std::size_t root = static_cast<std::size_t>(std::sqrt(static_cast<double>(p)));
+  const std::size_t reduction = (n / root + 1) * (n / root + 1);
+  return element_bytes * (3 * share + reduction + 4 * n * k + 3 * n * k / p);
 }
 
 template <typename T>

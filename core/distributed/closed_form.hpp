@@ -32,9 +32,9 @@ struct LowRankFactors {
 };
 
 // Peak bytes one process allocates for a fit at rank k (0: rank full) on P processes: its n^2/P
-// share of C and of the model (rank full) or of the eigen-matrix and pdsyevr's vector array (rank k),
-// the gathered n x k factors and their distributed copies; ScaLAPACK's workspaces are below one n^2/P
-// share (docs/DISTRIBUTED.md).
+// share of C and of the model (rank full) or of the eigen-matrix and pdsyevr's vector array plus
+// pdsyevr's (n / floor(sqrt P))^2 workspace (rank k), the gathered n x k factors and their
+// distributed copies (docs/DISTRIBUTED.md).
 std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k,
                                           std::size_t element_bytes = sizeof(double));
 
