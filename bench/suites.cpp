@@ -17,6 +17,7 @@ int bench_mlp(const Arguments& args);              // bench/bench_mlp.cpp
 int bench_eval(const Arguments& args);             // bench/bench_eval.cpp
 int bench_given_split(const Arguments& args);      // bench/bench_given_split.cpp
 int bench_given_scale(const Arguments& args);      // bench/bench_given_scale.cpp
+int bench_distributed(const Arguments& args);      // bench/bench_distributed.cpp
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = {
@@ -27,6 +28,7 @@ const std::vector<Suite>& suites() {
       {"sweep", run_sweep_bench, "a Figure-1 sweep of the closed forms through the runner vs its inverses and eigendecompositions"},
       {"eval", bench_eval, "evaluation throughput (scores, top-100, metrics) of low-rank and dense models, all threads vs one"},
       {"mlp", bench_mlp, "mlp solver training throughput (users/s per epoch), [n-600-200-n] tanh, float32 vs float64"},
+      {"distributed", bench_distributed, "ScaLAPACK backend under mpirun -np P: stage times and memory per process (--items N)"},
       {"given-split", bench_given_split, "load time of a given train/test split, Gowalla by default (--train PATH --test PATH)"},
       {"given-scale", bench_given_scale, "EASE end to end and Algorithm 1 at k = 100, 1000 on Gowalla (n = 40,981, float32): stages, peak RSS / n^2 x 4 B"},
   };

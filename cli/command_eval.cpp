@@ -9,10 +9,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <set>
 
+#include "cli/backend.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/eval_data_options.hpp"
@@ -142,6 +144,14 @@ GapPoint gap_settings(const nlohmann::json& given, ApproximationGapOptions& opti
   return point;
 }
 
+// The split whose `on` users are scored: a given split's test users by a model of every training row,
+// its validation users (the carve-out) by a model of the rest; other sources have one split.
+SplitData chosen_split(const DataConfig& data_config, const std::string& on,
+                       const std::function<void(const std::string&)>& log) {
+  ExperimentData data = load_experiment_data(data_config, "", log);
+  return data.refit && on == "test" ? std::move(*data.refit) : std::move(data.split);
+}
+
 }  // namespace
 
 int command_eval(const Arguments& args) {
@@ -151,7 +161,8 @@ int command_eval(const Arguments& args) {
                  "protocol (--format F --input PATH --heldout H), or a given train/test split (--format lightgcn\n"
                  "--train PATH --test PATH: trained on every training row and scored on test; --on validation\n"
                  "uses the seeded carve-out of the training rows instead).");
-  std::string dtype = "float64";
+  std::string dtype = "float64", backend = "local";
+  int block = 256;
   std::optional<std::string> on, solver_name, gap_solvers, metric, metric_list;
   std::vector<std::string> settings;
   std::optional<int> threads;
@@ -179,6 +190,12 @@ int command_eval(const Arguments& args) {
   cl.option("--threads", threads, "N", "BLAS and Gram threads (default: all cores)")->check(integer_in(1, 1024));
   cl.option("--batch-users", batch_users, "N", "held-out users scored per batch (default: about 256 MiB of scores)")
       ->check(integer_at_least(1));
+  cl.option("--backend", backend, "NAME",
+            "local (default) or scalapack: the fit and the scoring on the MPI processes of\n"
+            "mpirun/srun (closed forms only; docs/DISTRIBUTED.md)")
+      ->check(one_of({"local", "scalapack"}));
+  cl.option("--block", block, "N", "with --backend scalapack: block size of the block-cyclic matrices (default 256)")
+      ->check(integer_in(1, 65536));
   cl.flag("--force-memory", force_memory, "fit even when the memory estimate exceeds the available memory");
   cl.flag("--json", json, "print exactly one JSON object instead of text");
   cl.flag("--trace", trace, "also print the solver's per-epoch trace (iterative solvers)");
@@ -189,6 +206,11 @@ int command_eval(const Arguments& args) {
   if (!gap && metric) throw Error("aelab eval: --metric needs --gap (without it every metric is printed)");
   if (gap && trace) throw Error("aelab eval: --trace is not available with --gap (the --json report holds every solver's trace)");
   if (!gap && !solver_name) throw Error("aelab eval: --solver is required (see aelab eval --help)");
+  if (backend == "local") refuse_parallel_launch("aelab eval --backend local");
+  if (backend == "scalapack" && gap) throw Error("aelab eval: --gap runs on the local backend only");
+  if (backend == "scalapack" && !scalapack_available())
+    throw Error("aelab eval: --backend scalapack: this aelab was built without AELAB_DISTRIBUTED (needs MPI and "
+                "ScaLAPACK, scripts/install-deps.sh)");
   const Registry registry = builtin_registry();
   nlohmann::json given = nlohmann::json::object();
   for (const std::string& pair : settings) {
@@ -248,14 +270,24 @@ int command_eval(const Arguments& args) {
     plan_approximation_gap(registry, point, gap_options);  // every setting checked before the data are read
   }
 
-  Timer load_timer;
-  const ExperimentData data = load_experiment_data(data_config, "", options.log);
-  const double load_seconds = load_timer.seconds();
   const std::string data_text = data_args.description();
+  if (backend == "scalapack")
+    return eval_on_scalapack([&] { return chosen_split(data_config, options.on, nullptr); }, data_text, *solver_name,
+                             params, options, block,
+                             [&](const SolverEvaluation& evaluation, const SplitData& split, double load_seconds) {
+                               if (json) {
+                                 nlohmann::json out = evaluation.to_json();
+                                 out["seconds"]["load"] = load_seconds;
+                                 std::cout << out.dump() << "\n";
+                                 return;
+                               }
+                               print_text(evaluation, data_text, split, load_seconds);
+                             });
+
+  Timer load_timer;
+  const SplitData split = chosen_split(data_config, options.on, options.log);
+  const double load_seconds = load_timer.seconds();
   if (options.log) options.log("read " + data_text + " in " + fixed(load_seconds, 2) + " s");
-  // A given split's test users are scored by a model of every training row; its validation users
-  // (the carve-out) by a model of the rest.
-  const SplitData& split = data.refit && options.on == "test" ? *data.refit : data.split;
 
   if (gap) {
     LinalgCache cache(split.train, options.threads);

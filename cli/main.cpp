@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "cli/backend.hpp"
 #include "cli/commands.hpp"
 #include "core/linalg/blas_kernels.hpp"
 #include "core/util/error.hpp"
@@ -54,6 +55,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    // eval, run and bench decide themselves: each has a backend or a suite that runs under mpirun.
+    if (name != "eval" && name != "run" && name != "bench") aelab::cli::refuse_parallel_launch("aelab " + name);
     return it->second.run(aelab::cli::Arguments(argv + 2, argv + argc));
   } catch (const aelab::Error& e) {
     std::cerr << "aelab: error: " << e.what() << "\n";

@@ -42,8 +42,16 @@ std::optional<std::string> better_blas_core_type() {
   return std::nullopt;
 }
 
+bool started_by_mpi_launcher() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK"})
+    if (std::getenv(name)) return true;
+  return false;
+}
+
 void reexec_with_better_blas_kernels(char** argv) {
-  if (std::getenv("AELAB_BLAS_CORETYPE_SET")) return;
+  // Open MPI's processes fail in MPI_Init after an exec ("getting local rank failed"); there the
+  // launcher passes OPENBLAS_CORETYPE instead (mpirun -x, docs/DISTRIBUTED.md).
+  if (std::getenv("AELAB_BLAS_CORETYPE_SET") || started_by_mpi_launcher()) return;
   const std::optional<std::string> core = better_blas_core_type();
   if (!core) return;
   setenv("OPENBLAS_CORETYPE", core->c_str(), 1);

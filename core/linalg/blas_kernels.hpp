@@ -19,7 +19,9 @@ std::string blas_core_name();
 std::optional<std::string> better_blas_core_type();
 
 // Re-executes this program with OPENBLAS_CORETYPE set when better_blas_core_type() says so (once:
-// AELAB_BLAS_CORETYPE_SET marks the new process). Returns only when no re-execution happened.
+// AELAB_BLAS_CORETYPE_SET marks the new process), except under an MPI launcher (Open MPI cannot
+// initialise an exec'd process; give mpirun -x OPENBLAS_CORETYPE=... instead). Returns only when no
+// re-execution happened.
 void reexec_with_better_blas_kernels(char** argv);
 
 }  // namespace aelab

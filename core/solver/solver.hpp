@@ -74,8 +74,20 @@ struct VariantSpec {
   std::string plot_color;  // "" : the solver's
 };
 
+// The diagonal S of a model W_S = I - C S (docs/MATH.md §2.0), C = (G + Lambda)^{-1}: what the
+// ScaLAPACK backend (core/distributed/) needs to know to compute a solver's model on a process grid.
+enum class ShrinkageForm {
+  none,              // no such closed form: the solver runs on the local backend only
+  lambda,            // S = Lambda (the ridge / DLAE model I - C Lambda)
+  inverse_diagonal,  // S = diagMat(1 (/) diag C) (the zero-diagonal EDLAE B^)
+};
+
 // What a solver declares about itself, so that generic code needs no solver names.
 struct SolverTraits {
+  // Its model at rank full is W_S for this S (at its standard lambda and p); with
+  // shrinkage_ranks also every finite rank, as W_S's Eckart-Young projection (docs/MATH.md §2.1, §2.5).
+  ShrinkageForm shrinkage = ShrinkageForm::none;
+  bool shrinkage_ranks = false;
   // fit_ranks serves every rank of a sweep from one decomposition (nested eigenvectors), so a rank
   // sweep costs about one fit at its largest rank.
   bool nested_rank_sweep = false;

@@ -27,6 +27,8 @@ struct RidgeShrinkage {
     t.uses_shared_inverse = true;
     t.eq7_model = true;
     t.plot_color = "#1f77b4";
+    t.shrinkage = ShrinkageForm::lambda;
+    t.shrinkage_ranks = true;
     return t;
   }
 };
@@ -50,6 +52,8 @@ struct ZeroDiagonalShrinkage {
     t.uses_shared_inverse = true;
     t.eq7_model = true;
     t.plot_color = "#d62728";
+    t.shrinkage = ShrinkageForm::inverse_diagonal;
+    t.shrinkage_ranks = true;
     return t;
   }
 };

@@ -32,6 +32,8 @@ class ZeroDiagonalSolver : public Solver {
     t.uses_shared_inverse = true;
     t.eq7_model = true;
     t.plot_color = "#2ca02c";
+    // B^ at rank full; a finite rank is the ALS, not a closed form.
+    t.shrinkage = ShrinkageForm::inverse_diagonal;
     return t;
   }
 
