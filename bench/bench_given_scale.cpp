@@ -21,18 +21,9 @@
 #include "core/util/timer.hpp"
 #include "solvers/builtin.hpp"
 
-#ifndef AELAB_SHARED_DATA_DIR
-#define AELAB_SHARED_DATA_DIR "../shared/data"
-#endif
-
 namespace aelab::bench {
 
 namespace {
-
-std::string default_file(const std::string& relative) {
-  const char* override_dir = std::getenv("AELAB_SHARED_DATA");
-  return (std::filesystem::path(override_dir ? override_dir : AELAB_SHARED_DATA_DIR) / relative).string();
-}
 
 // Peak RSS as a multiple of one float32 n x n matrix.
 double squares(std::size_t bytes, std::size_t n) { return double(bytes) / (4.0 * double(n) * double(n)); }
@@ -67,8 +58,8 @@ int bench_given_scale(const Arguments& args) {
   cl.option("--threads", threads, "T", "BLAS and Gram threads (default: OpenBLAS's)")->check(cli::integer_in(1, 1024));
   if (!cl.parse(args)) return 0;
   if (threads) set_blas_threads(*threads);
-  const std::string train = train_given.value_or(default_file("gowalla-ngcf/s_adj_mat.npz"));
-  const std::string test = test_given.value_or(default_file("gowalla-ngcf/test.txt"));
+  const std::string train = train_given.value_or(shared_data_file("gowalla-ngcf/s_adj_mat.npz"));
+  const std::string test = test_given.value_or(shared_data_file("gowalla-ngcf/test.txt"));
   std::cout << "command: " << command;
   for (const auto& a : args) std::cout << " " << a;
   std::cout << "\n";

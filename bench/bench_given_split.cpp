@@ -18,10 +18,6 @@
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
 
-#ifndef AELAB_SHARED_DATA_DIR
-#define AELAB_SHARED_DATA_DIR "../shared/data"
-#endif
-
 namespace aelab::bench {
 
 namespace {
@@ -35,11 +31,6 @@ struct Timings {
     return sorted[sorted.size() / 2];
   }
 };
-
-std::string shared_data_file(const std::string& relative) {
-  const char* override_dir = std::getenv("AELAB_SHARED_DATA");
-  return (std::filesystem::path(override_dir ? override_dir : AELAB_SHARED_DATA_DIR) / relative).string();
-}
 
 void print_timings(const char* stage, const Timings& t) {
   std::cout << stage << ": min " << cli::seconds_text(t.min()) << ", median " << cli::seconds_text(t.median()) << " over "

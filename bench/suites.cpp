@@ -1,10 +1,16 @@
 #include "bench/suites.hpp"
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "core/linalg/blas.hpp"
 #include "core/util/memory.hpp"
+
+#ifndef AELAB_SHARED_DATA_DIR
+#define AELAB_SHARED_DATA_DIR "../shared/data"
+#endif
 
 namespace aelab::bench {
 
@@ -33,6 +39,11 @@ const std::vector<Suite>& suites() {
       {"given-scale", bench_given_scale, "EASE end to end and Algorithm 1 at k = 100, 1000 on Gowalla (n = 40,981, float32): stages, peak RSS / n^2 x 4 B"},
   };
   return table;
+}
+
+std::string shared_data_file(const std::string& relative) {
+  const char* override_dir = std::getenv("AELAB_SHARED_DATA");
+  return (std::filesystem::path(override_dir ? override_dir : AELAB_SHARED_DATA_DIR) / relative).string();
 }
 
 std::string machine_description() {

@@ -17,6 +17,10 @@ struct Suite {
 
 const std::vector<Suite>& suites();
 
+// `relative` under the shared data folder: $AELAB_SHARED_DATA when set, else the build's
+// AELAB_SHARED_DATA_DIR (../shared/data next to the repository).
+std::string shared_data_file(const std::string& relative);
+
 // One line describing the machine: CPU model, cores, memory, BLAS build and threads.
 std::string machine_description();
 
