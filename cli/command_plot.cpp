@@ -7,6 +7,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "core/util/error.hpp"
+#include "core/util/file_writer.hpp"
 #include "experiments/sweep/config.hpp"
 #include "experiments/sweep/plots.hpp"
 
@@ -35,6 +36,9 @@ int command_plot(const Arguments& args) {
     if (results_dir) throw Error("aelab plot: RESULTS_DIR and --combine exclude each other (list every folder after --combine)");
     if (!kinds.empty()) throw Error("aelab plot: --kind does not apply to --combine (it draws the test metric vs rank)");
     if (!out) throw Error("aelab plot: --combine needs --out FILE (.svg or .png)");
+    const fs::path figure(*out);
+    // What a killed `aelab plot --combine` left beside the figure (its writer is gone).
+    remove_orphaned_temp_files(figure.parent_path().empty() ? "." : figure.parent_path().string(), figure.stem().string() + ".");
     const PlotReport report = write_combined_figure(combine, metric, *out);
     for (const auto& i : report.images) std::cout << "image:  " << i << "\n";
     if (!report.note.empty()) std::cout << "note: " << report.note << "\n";
@@ -43,6 +47,8 @@ int command_plot(const Arguments& args) {
   if (!results_dir) throw Error("aelab plot: RESULTS_DIR is required (or --combine DIR ... --out FILE; see aelab plot --help)");
   if (out || metric) throw Error(std::string("aelab plot: ") + (out ? "--out" : "--metric") + " needs --combine");
   if (kinds.empty()) kinds = plot_kinds();
+  // What a killed plot left (an `aelab run` still plotting into the folder keeps its own files).
+  remove_orphaned_temp_files((fs::path(*results_dir) / "plots").string());
   const PlotReport report = write_plots(*results_dir, kinds);
   for (const auto& s : report.scripts) std::cout << "script: " << (fs::path(*results_dir) / "plots" / s).string() << "\n";
   for (const auto& i : report.images) std::cout << "image:  " << i << "\n";

@@ -40,6 +40,7 @@ int command_split(const Arguments& args) {
   const LoadOptions load = load_arguments.options();
   const SplitOptions& options = split_arguments.options();
   std::error_code ec;
+  recover_interrupted_vae_cf_write(out);
   if (std::filesystem::exists(out, ec) && !force)
     throw Error(cl.command() + ": " + out + " already exists (use --force to replace it)");
 

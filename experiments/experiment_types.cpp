@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/util/error.hpp"
+#include "experiments/common/data_source.hpp"
 #include "experiments/gap/gap_config.hpp"
 #include "experiments/gap/gap_section.hpp"
 #include "experiments/common/json_reader.hpp"
@@ -45,6 +46,19 @@ void print_check(const RunOptions& options, const ExperimentConfig& config, cons
       << config.n_points() << " grid points"
       << (gap ? ", approximation gap at " + std::to_string(gap->ranks.size()) + " ranks" : std::string())
       << "; output " << config.output.dir << "\n";
+  if (!items_known_before_loading(config.data))
+    out << "note: ranks are checked against the number of items when the data are read (--dry-run reads them)\n";
+}
+
+// Ranks are checked where the number of items is known: at --check for synthetic data, else once read.
+void check_ranks(const ExperimentConfig& config, const std::optional<GapConfig>& gap, std::size_t n_items,
+                 const std::string& bound) {
+  check_ranks_fit_items(config, n_items, bound);
+  if (!gap) return;
+  for (const Rank& rank : gap->ranks)
+    if (!rank.full && rank.k > n_items)
+      throw Error((config.config_path.empty() ? std::string() : config.config_path + ": ") + "approximation_gap.ranks: rank " + rank.str() + " exceeds " + bound + " (" +
+                  std::to_string(n_items) + ")");
 }
 
 }  // namespace
@@ -60,6 +74,8 @@ int run_sweep_experiment(const ExperimentRequest& request) {
   }
   const RunOptions& options = request.options;
   if (options.check_only) {
+    if (const auto items = items_known_before_loading(config.data))
+      check_ranks(config, gap, *items, "the items of the synthetic generator");
     print_check(options, config, gap);
     return 0;
   }
@@ -70,6 +86,7 @@ int run_sweep_experiment(const ExperimentRequest& request) {
   const bool save = config.data.save_split && !options.dry_run;
   const ExperimentData data = load_experiment_data(
       config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "", log);
+  check_ranks(config, gap, data.split.n_items(), "the number of items of the data");
   if (options.dry_run) {
     run_sweep(config, data, options);
     if (gap) run_gap_section(*gap, config, data, RunReport{}, registry, nullptr, options);

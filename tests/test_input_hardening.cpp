@@ -438,3 +438,121 @@ TEST_CASE("vae_cf: a stray huge training uid is refused by the memory guard, not
   split.train.push_back({4000000000ull, 0});
   CHECK_THROWS_WITH_AS(to_split_data(split), doctest::Contains("the 4000000001 rows that training uid 4000000000 implies"), Error);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Ranks above the number of items, refused with their JSON path as early as the item count is known.
+
+TEST_CASE("a rank above the items: refused at --check for synthetic data, at --dry-run once a file is read") {
+  test::TempDir dir;
+  const std::string out = dir.file("out");
+  const std::string config = dir.file("tiny.json");
+  std::string text = tiny_config(out, /*save_split=*/true);
+  test::write_text(config, text);
+  REQUIRE(test::run_aelab({"run", config, "--quiet", "--no-plots"}).exit_code == 0);
+
+  const std::string too_big = dir.file("too_big.json");
+  test::write_text(too_big, std::string(text).replace(text.find("[2, 4]"), 6, "[2, 21]"));
+  const test::CliResult check = test::run_aelab({"run", "--check", too_big});
+  CHECK(check.exit_code != 0);
+  CHECK(check.err == "aelab: error: " + too_big +
+                         ": solvers[0].grid.rank[1]: rank 21 exceeds the items of the synthetic generator (20)\n");
+
+  // The same grid on the saved split folder: --check cannot know the items and says so; --dry-run can.
+  const std::string from_files = dir.file("from_files.json");
+  const std::string data_before = text.substr(text.find("\"data\""), text.find("\"evaluation\"") - text.find("\"data\""));
+  std::string file_config = std::string(text).replace(text.find(data_before), data_before.size(),
+                                                      "\"data\": {\"split_dir\": \"" + out + "/split\"},\n  ");
+  file_config.replace(file_config.find("[2, 4]"), 6, "[2, 4000]");
+  file_config.replace(file_config.find(out + "\"}}"), out.size(), dir.file("out2"));
+  test::write_text(from_files, file_config);
+  const test::CliResult unknown = test::run_aelab({"run", "--check", from_files});
+  CHECK(unknown.exit_code == 0);
+  CHECK(unknown.out.find("note: ranks are checked against the number of items when the data are read") != std::string::npos);
+  const test::CliResult dry = test::run_aelab({"run", "--dry-run", from_files});
+  INFO(dry.err);
+  CHECK(dry.exit_code != 0);
+  CHECK(dry.err.find("\naelab: error: " + from_files +
+                     ": solvers[0].grid.rank[1]: rank 4000 exceeds the number of items of the data (20)\n") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir.file("out2")));
+
+  const std::string gap = dir.file("gap.json");
+  std::string gap_text = text;
+  gap_text.insert(gap_text.rfind('}'), ", \"approximation_gap\": {\"lambda\": 10, \"p\": 0.1, \"ranks\": [2, 25]}");
+  test::write_text(gap, gap_text);
+  const test::CliResult gap_check = test::run_aelab({"run", "--check", gap});
+  INFO(gap_check.err);
+  CHECK(gap_check.exit_code != 0);
+  CHECK(gap_check.err.find("approximation_gap.ranks: rank 25 exceeds the items of the synthetic generator (20)") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Commands that write without the run lock (aelab split --out, aelab plot) remove what a killed earlier
+// call left, but only files whose writer has exited.
+
+namespace {
+
+// A process id that has certainly exited: a child that was waited for.
+pid_t exited_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+}  // namespace
+
+TEST_CASE("aelab split --out: a killed earlier split's temporaries are removed, a split it moved aside comes back") {
+  test::TempDir dir;
+  const std::string ratings = dir.file("ratings.csv");
+  REQUIRE(test::run_aelab({"synth", "--out", ratings, "--users", "80", "--items", "30", "--mean-items", "8"}).exit_code == 0);
+  const std::string out = dir.file("split");
+  const std::vector<std::string> split_args = {"split", "--format", "movielens-csv", "--input", ratings, "--heldout", "10", "--out", out};
+  REQUIRE(test::run_aelab(split_args).exit_code == 0);
+  const std::string train = test::read_text(out + "/train.csv");
+
+  // Killed between moving the old split aside and moving the new one in: no target, the old one aside.
+  const std::string dead = std::to_string(exited_pid());
+  std::filesystem::rename(out, dir.file(".split.old-" + dead + "-0-1"));
+  std::filesystem::create_directories(dir.file(".split.tmp-" + dead + "-1-1"));
+  test::write_text(dir.file(".split.tmp-" + dead + "-1-1/train.csv"), "uid,sid\n");
+  std::filesystem::create_directories(dir.file(".split.tmp-1-2-1"));  // pid 1 runs: a live writer's folder
+  // The old split is back, so without --force the folder exists.
+  const test::CliResult refused = test::run_aelab(split_args);
+  CHECK(refused.exit_code != 0);
+  CHECK(refused.err.find("already exists (use --force to replace it)") != std::string::npos);
+  CHECK(test::read_text(out + "/train.csv") == train);
+  CHECK(!std::filesystem::exists(dir.file(".split.old-" + dead + "-0-1")));
+  CHECK(!std::filesystem::exists(dir.file(".split.tmp-" + dead + "-1-1")));
+  CHECK(std::filesystem::exists(dir.file(".split.tmp-1-2-1")));
+  std::filesystem::remove(dir.file(".split.tmp-1-2-1"));
+
+  std::vector<std::string> replace_args = split_args;
+  replace_args[replace_args.size() - 3] = "20";  // --heldout 20: another split
+  replace_args.push_back("--force");
+  REQUIRE(test::run_aelab(replace_args).exit_code == 0);
+  CHECK(test::read_text(out + "/train.csv") != train);
+  CHECK(temporaries_under(dir.path()).empty());  // the old split went out in one exchange
+}
+
+TEST_CASE("aelab plot: a killed earlier plot's temporaries are removed, a live writer's are kept") {
+  test::TempDir dir;
+  const std::string out = dir.file("out");
+  const std::string config = dir.file("tiny.json");
+  test::write_text(config, tiny_config(out, /*save_split=*/false));
+  REQUIRE(test::run_aelab({"run", config, "--quiet", "--no-plots"}).exit_code == 0);
+  const std::string dead = std::to_string(exited_pid());
+  std::filesystem::create_directories(out + "/plots");
+  const std::string orphan = out + "/plots/.ndcg_vs_rank.svg.tmp-" + dead + "-0-1";
+  const std::string live = out + "/plots/.ndcg_vs_rank.png.tmp-1-0-1";
+  test::write_text(orphan, "<svg");
+  test::write_text(live, "png");
+  test::run_aelab({"plot", out});  // renders only where gnuplot is installed; the cleanup runs either way
+  CHECK(!std::filesystem::exists(orphan));
+  CHECK(std::filesystem::exists(live));
+
+  const std::string figure = dir.file("fig1.svg");
+  const std::string combined_orphan = dir.file(".fig1.panel1.dat.tmp-" + dead + "-0-1");
+  test::write_text(combined_orphan, "x");
+  test::run_aelab({"plot", "--combine", out, "--out", figure});
+  CHECK(!std::filesystem::exists(combined_orphan));
+}

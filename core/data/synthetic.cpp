@@ -7,6 +7,7 @@
 
 #include "core/util/error.hpp"
 #include "core/util/file_writer.hpp"
+#include "core/util/number_text.hpp"
 
 namespace aelab {
 
@@ -171,11 +172,11 @@ void SyntheticSpec::validate(const std::string& where) const {
             mean_items_per_user <= max_per_user,
         where, "mean_items_per_user",
         "a number in [min_items_per_user, 0.35 items] = [" + std::to_string(min_items_per_user) + ", " +
-            std::to_string(static_cast<long long>(max_per_user)) + "], got " + std::to_string(mean_items_per_user));
+            std::to_string(static_cast<long long>(max_per_user)) + "], got " + round_trip_text(mean_items_per_user));
   check(std::isfinite(item_popularity_exponent) && item_popularity_exponent >= 0 && item_popularity_exponent <= 5, where,
-        "item_popularity_exponent", "a number in [0, 5], got " + std::to_string(item_popularity_exponent));
+        "item_popularity_exponent", "a number in [0, 5], got " + round_trip_text(item_popularity_exponent));
   check(std::isfinite(user_activity_exponent) && user_activity_exponent >= 0 && user_activity_exponent <= 5, where,
-        "user_activity_exponent", "a number in [0, 5], got " + std::to_string(user_activity_exponent));
+        "user_activity_exponent", "a number in [0, 5], got " + round_trip_text(user_activity_exponent));
 }
 
 SyntheticSpec SyntheticSpec::from_json(const nlohmann::json& j, const std::string& where) {

@@ -186,16 +186,43 @@ VaeCfSplit read_vae_cf(const std::string& dir) {
   return split;
 }
 
-void write_vae_cf(const std::string& dir, const VaeCfSplit& split) {
-  if (dir.empty()) throw Error("write_vae_cf: empty output folder name");
+namespace {
+
+fs::path target_folder(const std::string& dir) {
   fs::path target = fs::path(dir);
   if (!target.has_filename()) target = target.parent_path();  // "out/" -> "out"
-  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  return target;
+}
+
+fs::path parent_folder(const fs::path& target) { return target.has_parent_path() ? target.parent_path() : fs::path("."); }
+
+}  // namespace
+
+void recover_interrupted_vae_cf_write(const std::string& dir) {
+  const fs::path target = target_folder(dir), parent = parent_folder(target);
+  std::error_code ec;
+  if (!fs::exists(target, ec)) {
+    // Killed between moving the old split aside and moving the new one in (the fallback without
+    // RENAME_EXCHANGE): the old one is complete.
+    const std::string aside = "." + target.filename().string() + ".old-";
+    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      if (it->path().filename().string().rfind(aside, 0) == 0 && it->is_directory(ec)) {
+        fs::rename(it->path(), target, ec);
+        break;
+      }
+  }
+  remove_orphaned_temp_files(parent.string(), target.filename().string() + ".");
+}
+
+void write_vae_cf(const std::string& dir, const VaeCfSplit& split) {
+  if (dir.empty()) throw Error("write_vae_cf: empty output folder name");
+  const fs::path target = target_folder(dir), parent = parent_folder(target);
   std::error_code ec;
   if (fs::exists(target, ec) && !fs::is_directory(target, ec))
     throw Error(target.string() + ": exists and is not a folder");
   fs::create_directories(parent, ec);
   if (ec) throw Error(parent.string() + ": cannot create folder: " + ec.message());
+  recover_interrupted_vae_cf_write(dir);
   const fs::path temporary = parent / ("." + target.filename().string() + ".tmp-" + temporary_suffix());
   if (!fs::create_directory(temporary, ec) || ec)
     throw Error(temporary.string() + ": cannot create folder: " + (ec ? ec.message() : "it exists"));
@@ -216,20 +243,26 @@ void write_vae_cf(const std::string& dir, const VaeCfSplit& split) {
   }
   sync_directory(temporary.string());
 
-  // Put the new folder in place. An existing one is first moved aside, and only removed once the new
-  // one is in place, so that at every moment the target is either the old or the new complete split.
+  // Put the new folder in place. An existing one is swapped with the new one in one atomic
+  // renameat2(RENAME_EXCHANGE) and only then removed, so that at every moment the target is either the
+  // old or the new complete split. File systems without the exchange get two renames; a kill between
+  // them leaves the old split aside, which the next write moves back (recover_interrupted_vae_cf_write).
   if (fs::exists(target, ec)) {
     if (!fs::is_directory(target, ec)) throw Error(target.string() + ": exists and is not a folder");
-    const fs::path aside = parent / ("." + target.filename().string() + ".old-" + temporary_suffix());
-    fs::rename(target, aside, ec);
-    if (ec) throw Error(target.string() + ": cannot replace the existing folder: " + ec.message());
-    fs::rename(temporary, target, ec);
-    if (ec) {
-      std::error_code restore;
-      fs::rename(aside, target, restore);
-      throw Error(target.string() + ": cannot move the new split into place: " + ec.message());
+    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::remove_all(temporary, ec);  // now the old split
+    } else {
+      const fs::path aside = parent / ("." + target.filename().string() + ".old-" + temporary_suffix());
+      fs::rename(target, aside, ec);
+      if (ec) throw Error(target.string() + ": cannot replace the existing folder: " + ec.message());
+      fs::rename(temporary, target, ec);
+      if (ec) {
+        std::error_code restore;
+        fs::rename(aside, target, restore);
+        throw Error(target.string() + ": cannot move the new split into place: " + ec.message());
+      }
+      fs::remove_all(aside, ec);
     }
-    fs::remove_all(aside, ec);
   } else {
     fs::rename(temporary, target, ec);
     if (ec) throw Error(target.string() + ": cannot move the new split into place: " + ec.message());

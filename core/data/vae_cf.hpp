@@ -21,6 +21,10 @@ struct VaeCfSplit {
 VaeCfSplit read_vae_cf(const std::string& dir);
 // Writes the six files atomically (a temporary folder renamed into place): never a half-written split.
 void write_vae_cf(const std::string& dir, const VaeCfSplit& split);
+// Undoes what a killed write_vae_cf to `dir` left: a previous split it had moved aside comes back to
+// `dir` (when `dir` is missing), and its temporary folders are removed (only those of exited writers).
+// write_vae_cf starts with it; call it before deciding whether `dir` exists.
+void recover_interrupted_vae_cf_write(const std::string& dir);
 // The in-memory form used for training and evaluation.
 SplitData to_split_data(const VaeCfSplit& split);
 

@@ -1,6 +1,7 @@
 #include "core/util/file_writer.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -108,7 +109,39 @@ bool is_replaced_folder_name(const std::string& name) {
   return !name.empty() && name[0] == '.' && name.find(".old-") != std::string::npos;
 }
 
+// The pid in a temporary_suffix() after ".tmp-" or ".old-"; 0 when the name has none.
+pid_t writer_pid(const std::string& name) {
+  for (const char* marker : {".tmp-", ".old-"}) {
+    const std::size_t at = name.rfind(marker);
+    if (at == std::string::npos) continue;
+    const char* first = name.data() + at + 5;
+    long pid = 0;
+    const auto [end, error] = std::from_chars(first, name.data() + name.size(), pid);
+    if (error == std::errc() && end != first && *end == '-' && pid > 0) return static_cast<pid_t>(pid);
+  }
+  return 0;
+}
+
+bool process_running(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
 }  // namespace
+
+std::size_t remove_orphaned_temp_files(const std::string& dir, const std::string& stem) {
+  std::error_code ec;
+  std::vector<fs::path> orphaned;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("." + stem, 0) != 0 || !(is_temporary_file_name(name) || is_replaced_folder_name(name))) continue;
+    const pid_t pid = writer_pid(name);
+    if (pid != 0 && pid != ::getpid() && !process_running(pid)) orphaned.push_back(it->path());
+  }
+  std::size_t removed = 0;
+  for (const auto& path : orphaned) {
+    std::error_code remove_error;
+    if (fs::remove_all(path, remove_error) > 0 && !remove_error) ++removed;
+  }
+  return removed;
+}
 
 std::size_t remove_stale_temp_files(const std::string& dir) {
   std::error_code ec;

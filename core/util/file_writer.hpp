@@ -65,4 +65,9 @@ bool is_temporary_file_name(const std::string& file_name);
 // (e.g. holding its RunLock).
 std::size_t remove_stale_temp_files(const std::string& dir);
 
+// For folders no lock protects (`aelab plot`, `aelab split --out`): deletes the temporaries and moved-
+// aside folders directly in `dir` whose names start with "." + `stem` and whose writer, the process
+// named by the pid in the suffix, has exited; a live writer's files are left alone. Returns how many.
+std::size_t remove_orphaned_temp_files(const std::string& dir, const std::string& stem = "");
+
 }  // namespace aelab

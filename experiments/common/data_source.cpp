@@ -18,6 +18,11 @@ namespace aelab {
 
 namespace fs = std::filesystem;
 
+std::optional<std::size_t> items_known_before_loading(const DataConfig& data) {
+  if (data.kind != DataConfig::Kind::synthetic) return std::nullopt;
+  return SyntheticSpec::from_json(data.synthetic, "data.synthetic").items;
+}
+
 nlohmann::json describe_input(const std::string& path) {
   if (fs::is_directory(path)) {
     std::vector<fs::path> files;

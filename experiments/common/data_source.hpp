@@ -30,6 +30,10 @@ struct ExperimentData {
 ExperimentData load_experiment_data(const DataConfig& data, const std::string& split_dir_out,
                                     const std::function<void(const std::string&)>& log);
 
+// An upper bound on the number of items known without reading any data (the synthetic generator's
+// item count); none for data in files.
+std::optional<std::size_t> items_known_before_loading(const DataConfig& data);
+
 // {"path", "bytes", "sha256"} of a file; a folder gets one digest over its sorted regular files'
 // names and digests, and their count.
 nlohmann::json describe_input(const std::string& path);

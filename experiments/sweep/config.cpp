@@ -295,4 +295,28 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
   return config;
 }
 
+namespace {
+
+void check_rank_fits(const ExperimentConfig& config, const std::string& json_path, const ParamValue& value,
+                     std::size_t n_items, const std::string& bound) {
+  const Rank* r = std::get_if<Rank>(&value);
+  if (!r || r->full || r->k <= n_items) return;
+  throw Error((config.config_path.empty() ? std::string() : config.config_path + ": ") + json_path + ": rank " + r->str() +
+              " exceeds " + bound + " (" + std::to_string(n_items) + ")");
+}
+
+}  // namespace
+
+void check_ranks_fit_items(const ExperimentConfig& config, std::size_t n_items, const std::string& bound) {
+  for (const auto& entry : config.solvers) {
+    for (const auto& axis : entry.grid)
+      if (axis.name == kRankParam)
+        for (std::size_t i = 0; i < axis.values.size(); ++i)
+          check_rank_fits(config, entry.json_path + ".grid." + kRankParam + "[" + std::to_string(i) + "]", axis.values[i],
+                          n_items, bound);
+    if (const auto it = entry.fixed.find(kRankParam); it != entry.fixed.end())
+      check_rank_fits(config, entry.json_path + ".fixed." + kRankParam, it->second, n_items, bound);
+  }
+}
+
 }  // namespace aelab

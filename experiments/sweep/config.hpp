@@ -95,4 +95,8 @@ constexpr std::size_t kMaxGridPoints = 100000;
 ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where,
                                          const Registry& registry, const std::vector<std::string>& sections = {});
 
+// Throws, naming the config path and the JSON path, when a finite rank of `config` exceeds `n_items`
+// (`bound` says what n_items is, e.g. "the number of items of the data").
+void check_ranks_fit_items(const ExperimentConfig& config, std::size_t n_items, const std::string& bound);
+
 }  // namespace aelab

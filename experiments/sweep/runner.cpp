@@ -350,21 +350,6 @@ void refuse_what_cannot_fit(const ExperimentConfig& config, const MemoryPlan& me
               "run anyway (aelab run --dry-run prints the plan)");
 }
 
-void check_ranks_fit_items(const ExperimentConfig& config, std::size_t n_items) {
-  for (const auto& entry : config.solvers)
-    for (const auto& axis : entry.grid)
-      if (axis.name == kRankParam)
-        for (std::size_t i = 0; i < axis.values.size(); ++i)
-          if (const Rank* r = std::get_if<Rank>(&axis.values[i]); r && !r->full && r->k > n_items)
-            throw Error(config_prefix(config) + entry.json_path + ".grid." + kRankParam + "[" + std::to_string(i) + "]: rank " + r->str() +
-                        " exceeds the number of items of the data (" + std::to_string(n_items) + ")");
-  for (const auto& entry : config.solvers)
-    if (const auto it = entry.fixed.find(kRankParam); it != entry.fixed.end())
-      if (const Rank* r = std::get_if<Rank>(&it->second); r && !r->full && r->k > n_items)
-        throw Error(config_prefix(config) + entry.json_path + ".fixed." + kRankParam + ": rank " + r->str() +
-                    " exceeds the number of items of the data (" + std::to_string(n_items) + ")");
-}
-
 // The paired tests and per-user exports need the per-user vectors of the selected points.
 void load_selected_per_user(const ExperimentConfig& config, const PointStore& store, SweepRecords& records) {
   for (std::size_t s = 0; s < config.solvers.size(); ++s)
@@ -559,7 +544,7 @@ void plot_and_report(SweepState& st) {
 
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job,
                     const RunOptions& options) {
-  check_ranks_fit_items(config, data.split.n_items());
+  check_ranks_fit_items(config, data.split.n_items(), "the number of items of the data");
   SweepState st{config, data, job, options, sweep_data(config, data), PointStore(config.output.dir), {}, {}, {}, {}, {}, {}, {}};
   st.report.output_dir = config.output.dir;
   st.report.points = config.n_points();
@@ -575,7 +560,7 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
 
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {
   if (options.dry_run) {
-    check_ranks_fit_items(config, data.split.n_items());
+    check_ranks_fit_items(config, data.split.n_items(), "the number of items of the data");
     std::ostream& out = options.out ? *options.out : std::cout;
     const PointStore store(config.output.dir);
     const FitData fitted = sweep_data(config, data);
