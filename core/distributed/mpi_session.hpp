@@ -23,6 +23,9 @@ class MpiSession {
   int rank_ = 0, size_ = 1;
 };
 
+// The processes of MPI_COMM_WORLD on this node, which share its memory (collective).
+int processes_on_this_node();
+
 // Prints "aelab: error: <message>" (with the rank when there are several) on this process and aborts
 // every process of MPI_COMM_WORLD with exit status 1. Never returns.
 [[noreturn]] void fail_everywhere(const std::string& message);
