@@ -4,8 +4,11 @@
 #include <optional>
 
 #include "cli/command_line.hpp"
+#include "cli/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/sweep_backends.hpp"
 #include "core/util/error.hpp"
+#include "experiments/common/config_sections.hpp"
 #include "experiments/experiment_types.hpp"
 #include "solvers/builtin.hpp"
 
@@ -48,7 +51,12 @@ int command_run(const Arguments& args) {
   request.options.quiet = quiet;
   request.options.plots = !no_plots;
   if (max_fits) request.options.max_fits = *max_fits;
-  return run_experiment(request);
+  // Only sweeps have a distributed backend; the others refuse P launched copies here.
+  if (const std::string type = experiment_type(request.config); type != "sweep")
+    refuse_parallel_launch("aelab run (experiment " + type + ")");
+  SweepBackends backends;
+  request.sweep_backend = backends.factory();
+  return backends.run([&] { return run_experiment(request); });
 }
 
 }  // namespace aelab::cli

@@ -1,6 +1,8 @@
 #include "experiments/experiment_types.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <iostream>
 #include <optional>
 
@@ -12,6 +14,7 @@
 #include "experiments/proposition/proposition_run.hpp"
 #include "experiments/sweep/config.hpp"
 #include "experiments/sweep/runner.hpp"
+#include "experiments/sweep/sweep_backend.hpp"
 
 namespace aelab {
 
@@ -61,6 +64,31 @@ void check_ranks(const ExperimentConfig& config, const std::optional<GapConfig>&
                   std::to_string(n_items) + ")");
 }
 
+std::string config_prefix(const ExperimentConfig& config) {
+  return config.config_path.empty() ? std::string() : config.config_path + ": ";
+}
+
+// A refusal names the first point of each entry that the backend cannot fit: a silent fallback to
+// one process would run P copies of it.
+void refuse_what_the_backend_cannot_run(const ExperimentConfig& config, const std::optional<GapConfig>& gap,
+                                        const SweepBackend& backend) {
+  for (const SolverEntry& entry : config.solvers)
+    for (const ParamSet& point : entry.points)
+      if (const std::string why = backend.refusal(*entry.solver, point); !why.empty())
+        throw Error(config_prefix(config) + entry.json_path + " (" + entry.id + "): " + why);
+  if (gap)
+    throw Error(config_prefix(config) + "approximation_gap: the approximation gap runs on the local backend only "
+                "(its reference solver is iterative)");
+}
+
+// The given split's carve-out protocol refits the selected points after selection, a second plan the
+// other processes cannot derive without the records; selecting on test fits every point once.
+void refuse_refit_on_backend(const ExperimentConfig& config, const ExperimentData& data) {
+  if (data.refit && config.selection.on != "test")
+    throw Error(config_prefix(config) + "selection.on: a given split selected on its validation carve-out runs on "
+                "the local backend only (the selected points are refitted); use \"on\": \"test\" or execution.backend \"local\"");
+}
+
 }  // namespace
 
 int run_sweep_experiment(const ExperimentRequest& request) {
@@ -72,28 +100,49 @@ int run_sweep_experiment(const ExperimentRequest& request) {
     gap = parse_gap_config(*it, "approximation_gap", config, registry, resolved);
     config.extend_resolved("approximation_gap", std::move(resolved));
   }
-  const RunOptions& options = request.options;
+  const std::unique_ptr<SweepBackend> backend = request.sweep_backend ? request.sweep_backend(config) : nullptr;
+  RunOptions options = request.options;
+  options.backend = backend.get();
+  // Every step below that any process can fail is agreed on by all of them under a backend.
+  const auto everywhere = [&](const std::function<void()>& step) {
+    if (backend) backend->agree(step);
+    else step();
+  };
+  if (backend) everywhere([&] { refuse_what_the_backend_cannot_run(config, gap, *backend); });
+  const bool writer = !backend || backend->writes_results();
   if (options.check_only) {
     if (const auto items = items_known_before_loading(config.data))
-      check_ranks(config, gap, *items, "the items of the synthetic generator");
-    print_check(options, config, gap);
+      everywhere([&] { check_ranks(config, gap, *items, "the items of the synthetic generator"); });
+    if (writer) print_check(options, config, gap);
     return 0;
   }
   std::ostream& log_stream = options.log ? *options.log : std::cerr;
   const auto log = [&](const std::string& line) {
-    if (!options.quiet) log_stream << line << "\n";
+    if (!options.quiet && writer) log_stream << line << "\n";
   };
-  const bool save = config.data.save_split && !options.dry_run;
-  const ExperimentData data = load_experiment_data(
-      config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "", log);
-  check_ranks(config, gap, data.split.n_items(), "the number of items of the data");
+  const bool save = config.data.save_split && !options.dry_run && writer;
+  ExperimentData data;
+  everywhere([&] {
+    data = load_experiment_data(config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "",
+                                log);
+    check_ranks(config, gap, data.split.n_items(), "the number of items of the data");
+    if (backend) refuse_refit_on_backend(config, data);
+  });
   if (options.dry_run) {
+    if (!writer) return 0;
     run_sweep(config, data, options);
     if (gap) run_gap_section(*gap, config, data, RunReport{}, registry, nullptr, options);
     return 0;
   }
-  ResumableJob job(config.output.dir, job_options(config, options));
-  const RunReport report = run_sweep(config, data, job, options);
+  std::unique_ptr<ResumableJob> job;
+  everywhere([&] {
+    if (writer) job = std::make_unique<ResumableJob>(config.output.dir, job_options(config, options));
+  });
+  if (!writer) {
+    follow_sweep(config, data, options);
+    return 0;
+  }
+  const RunReport report = run_sweep(config, data, *job, options);
   if (!gap) return report.failed > 0 ? 1 : 0;
   // The gap runs at the points the sweep selected, on the same data, once the sweep is complete.
   if (report.not_run > 0) {
@@ -102,7 +151,7 @@ int run_sweep_experiment(const ExperimentRequest& request) {
           << "approximation gap: not run (the sweep is incomplete; rerun to finish it, then the gap runs)\n";
     return report.failed > 0 ? 1 : 0;
   }
-  const GapRunReport gap_report = run_gap_section(*gap, config, data, report, registry, &job, options);
+  const GapRunReport gap_report = run_gap_section(*gap, config, data, report, registry, job.get(), options);
   return report.failed > 0 || gap_report.failed > 0 ? 1 : 0;
 }
 

@@ -3,6 +3,8 @@
 // per experiment type. Each type reads its own config schema (the common conventions are in
 // docs/CONFIG.md) and returns the process exit status. To add a type, write its function and add one
 // row to the table in experiment_types.cpp.
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,11 +16,19 @@
 
 namespace aelab {
 
+struct ExperimentConfig;
+class SweepBackend;
+
+// Makes the backend a sweep config's execution section names (cli/ knows the implementations);
+// returns null for the local backend.
+using SweepBackendFactory = std::function<std::unique_ptr<SweepBackend>(const ExperimentConfig& config)>;
+
 struct ExperimentRequest {
   nlohmann::json config;     // parsed, --set overrides applied, not yet validated
   ConfigLocation location;   // config file path, its folder, and the working dir
   const Registry* registry = nullptr;
   RunOptions options;        // --dry-run, --force, --quiet, --max-fits, --no-plots
+  SweepBackendFactory sweep_backend;  // empty: every sweep on the local backend
 };
 
 using ExperimentFunction = int (*)(const ExperimentRequest& request);

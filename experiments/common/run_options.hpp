@@ -6,6 +6,8 @@
 
 namespace aelab {
 
+class SweepBackend;
+
 struct RunOptions {
   bool check_only = false;    // validate the config, print what it would run, load nothing
   bool dry_run = false;       // print the plan (grid, fits, memory) and stop
@@ -16,6 +18,8 @@ struct RunOptions {
   std::optional<bool> progress_bar;  // default: when the log stream is a terminal (stderr)
   std::ostream* out = nullptr;       // plan and final report (default std::cout)
   std::ostream* log = nullptr;       // progress and log lines (default std::cerr)
+  // Sweeps: where the units are fitted (experiments/sweep/sweep_backend.hpp); null: this process.
+  SweepBackend* backend = nullptr;
 };
 
 }  // namespace aelab

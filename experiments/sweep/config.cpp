@@ -248,12 +248,18 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
               "\"" + config.selection.metric + "\" is not evaluated (evaluation.metrics: " + join(names) + ")");
 
   if (const auto* execution = o.find("execution")) {
-    JsonObject e(*execution, "execution", {"rank_fits", "on_error", "force_memory"});
+    JsonObject e(*execution, "execution", {"rank_fits", "on_error", "force_memory", "backend", "block"});
     config.execution.rank_fits = e.choice("rank_fits", {"shared", "independent"}, "shared") == "shared"
                                      ? ExecutionConfig::RankFits::shared
                                      : ExecutionConfig::RankFits::independent;
     config.execution.stop_on_error = e.choice("on_error", {"continue", "stop"}, "continue") == "stop";
     config.execution.force_memory = e.boolean("force_memory", false);
+    config.execution.backend = e.choice("backend", {"local", "scalapack"}, "local");
+    if (const auto block = e.integer("block", 1, 65536)) {
+      if (!config.execution.distributed())
+        json_fail(e.path_of("block"), "expected \"backend\": \"scalapack\" with a block size (the local backend has no blocks)");
+      config.execution.block = static_cast<int>(*block);
+    }
   }
 
   config.output.dir = resolve_output_dir(root, where);
@@ -288,6 +294,12 @@ ExperimentConfig parse_experiment_config(const nlohmann::json& root, const Confi
       {"rank_fits", config.execution.rank_fits == ExecutionConfig::RankFits::shared ? "shared" : "independent"},
       {"on_error", config.execution.stop_on_error ? "stop" : "continue"},
       {"force_memory", config.execution.force_memory}};
+  // Only a distributed backend is named: the resolved config, and so the hash, of a local config stay
+  // what they were before there was a choice.
+  if (config.execution.distributed()) {
+    resolved["execution"]["backend"] = config.execution.backend;
+    resolved["execution"]["block"] = config.execution.block ? nlohmann::json(*config.execution.block) : nlohmann::json(nullptr);
+  }
   resolved["solvers"] = solvers_resolved;
   resolved["output"] = {{"dir", config.output.dir}, {"plots", config.output.plots}};
   config.resolved = resolved;

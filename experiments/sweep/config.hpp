@@ -40,6 +40,10 @@ struct ExecutionConfig {
   RankFits rank_fits = RankFits::shared;
   bool stop_on_error = false;  // false: a failed fit is reported and the sweep goes on
   bool force_memory = false;   // fit even when a memory estimate exceeds what is available
+  // "local" (this process) or "scalapack" (the processes of an MPI launcher, docs/DISTRIBUTED.md).
+  std::string backend = "local";
+  std::optional<int> block;    // scalapack: block size of the block-cyclic matrices; none: the backend's default
+  bool distributed() const { return backend != "local"; }
 };
 
 struct OutputConfig {

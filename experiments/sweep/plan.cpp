@@ -103,12 +103,44 @@ std::string bar_description(const SolverEntry& entry, const FitUnit& unit) {
 }
 
 nlohmann::json MemoryPlan::to_json() const {
-  return {{"data_bytes", data_bytes},     {"gram_copy_bytes", gram_copy_bytes}, {"largest_fit_bytes", largest_fit_bytes},
+  nlohmann::json out = {{"data_bytes", data_bytes},     {"gram_copy_bytes", gram_copy_bytes}, {"largest_fit_bytes", largest_fit_bytes},
           {"largest_fit", largest_fit},   {"scoring_bytes", scoring_bytes},     {"total_bytes", total_bytes},
           {"available_bytes", available_bytes}};
+  if (layout) {
+    out["per_process"] = true;
+    out["processes_on_node"] = layout->processes_on_node;
+    out["node_bytes"] = node_bytes();
+  }
+  return out;
 }
 
-MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units) {
+namespace {
+
+// The largest per-process share any unit needs on `backend`: a sweep's finite ranks come from one
+// decomposition at its largest rank, its rank full from the dense model.
+void largest_backend_fit(const ExperimentConfig& config, std::size_t n, const std::vector<FitUnit>& units,
+                         const SweepBackend& backend, std::size_t& largest, std::string& largest_what) {
+  for (const auto& unit : units) {
+    const auto& entry = config.solvers[unit.solver];
+    std::size_t k_max = 0;
+    for (std::size_t i : unit.points)
+      if (const Rank r = entry.points[i].rank(kRankParam); !r.full) k_max = std::max<std::size_t>(k_max, r.k);
+    for (std::size_t i : unit.points) {
+      const Rank r = entry.points[i].rank(kRankParam);
+      if (!r.full && r.k != k_max) continue;  // its share is the decomposition's at k_max
+      const std::size_t bytes = backend.fit_bytes_per_process(n, r.full ? 0 : k_max, unit.dtype);
+      if (bytes > largest) {
+        largest = bytes;
+        largest_what = entry.id + " " + entry.points[i].str();
+      }
+    }
+  }
+}
+
+}  // namespace
+
+MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units,
+                                const SweepBackend* backend) {
   const std::size_t n = split.n_items();
   const std::size_t available = available_memory_bytes();
   const std::size_t split_bytes = data_bytes(split);
@@ -131,6 +163,12 @@ MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData&
       }
     }
   }
+  if (backend) {
+    largest = 0;
+    largest_what = "none";
+    largest_backend_fit(config, n, units, *backend, largest, largest_what);
+    dtypes.clear();  // no LinalgCache, so no Gram copy
+  }
   for (Dtype d : dtypes) {
     const double matrix = double(n) * double(n) * double(dtype_bytes(d));
     if (3.0 * matrix < 0.8 * double(available)) gram_bytes = std::max(gram_bytes, static_cast<std::size_t>(matrix));
@@ -147,8 +185,20 @@ MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData&
   plan.scoring_bytes = scoring;
   plan.total_bytes = split_bytes + gram_bytes + largest + scoring;
   plan.available_bytes = available;
+  if (backend) plan.layout = backend->layout();
   return plan;
 }
+
+namespace {
+
+void print_process_memory(std::ostream& out, const MemoryPlan& memory) {
+  const ProcessLayout& l = *memory.layout;
+  out << "backend " << l.backend << ": " << l.processes << " process(es), grid " << l.grid_rows << " x " << l.grid_cols
+      << ", block " << l.block << "; the peak above is per process, " << l.processes_on_node
+      << " process(es) on this node need " << format_bytes(memory.node_bytes()) << "\n";
+}
+
+}  // namespace
 
 void print_plan(std::ostream& out, const ExperimentConfig& config, const SplitData& fitted, bool refits_selected,
                 const std::vector<std::vector<bool>>& todo, const std::vector<FitUnit>& units, const MemoryPlan& memory) {
@@ -190,10 +240,11 @@ void print_plan(std::ostream& out, const ExperimentConfig& config, const SplitDa
       << sweeps << " rank sweeps"
       << (config.execution.rank_fits == ExecutionConfig::RankFits::independent ? ", ranks fitted independently" : "")
       << "); at most " << inverses.size() << " distinct (dtype, lambda, p) inverses\n";
-  out << "estimated peak memory: " << format_bytes(memory.total_bytes) << " (data " << format_bytes(memory.data_bytes)
+  out << (memory.layout ? "estimated peak memory per process: " : "estimated peak memory: ") << format_bytes(memory.total_bytes) << " (data " << format_bytes(memory.data_bytes)
       << ", Gram copy " << format_bytes(memory.gram_copy_bytes) << ", largest fit " << format_bytes(memory.largest_fit_bytes)
       << " [" << memory.largest_fit << "], scoring " << format_bytes(memory.scoring_bytes) << "); available now "
       << format_bytes(memory.available_bytes) << "\n";
+  if (memory.layout) print_process_memory(out, memory);
   if (!memory.fits())
     out << "warning: the estimate exceeds the memory available now; a run refuses to start unless "
            "execution.force_memory is set (consider dtype float32, or fewer or smaller ranks)\n";

@@ -14,6 +14,7 @@
 #include "core/linalg/regularizer.hpp"
 #include "experiments/common/data_source.hpp"
 #include "experiments/sweep/config.hpp"
+#include "experiments/sweep/sweep_backend.hpp"
 
 namespace aelab {
 
@@ -32,15 +33,20 @@ std::string fit_mode(const SolverEntry& entry, const ExecutionConfig& execution)
 std::vector<FitUnit> plan_units(const ExperimentConfig& config, const std::vector<std::vector<bool>>& todo);
 
 // Peak memory of running a plan: data + the Gram copy LinalgCache keeps + the largest
-// Solver::memory_estimate of any point + one scoring batch, and what is available now.
+// Solver::memory_estimate of any point + one scoring batch, and what is available now. On a
+// SweepBackend the figures are per process (every process holds the data, its share of the dense
+// matrices and one scoring batch; no Gram copy), and the processes of one node share its memory.
 struct MemoryPlan {
   std::size_t data_bytes = 0, gram_copy_bytes = 0, largest_fit_bytes = 0, scoring_bytes = 0, total_bytes = 0;
   std::string largest_fit = "none";  // "<entry id> <parameters>"
   std::size_t available_bytes = 0;
-  bool fits() const { return total_bytes <= available_bytes; }
+  std::optional<ProcessLayout> layout;  // set on a backend: total_bytes is per process
+  std::size_t node_bytes() const { return total_bytes * static_cast<std::size_t>(layout ? layout->processes_on_node : 1); }
+  bool fits() const { return node_bytes() <= available_bytes; }
   nlohmann::json to_json() const;
 };
-MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units);
+MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units,
+                                const SweepBackend* backend = nullptr);
 
 // Parameters as text, "(no parameters)" when there are none.
 std::string describe(const ParamSet& params);

@@ -19,6 +19,7 @@
 #include "experiments/sweep/plan.hpp"
 #include "experiments/sweep/plots.hpp"
 #include "experiments/sweep/point_store.hpp"
+#include "experiments/sweep/sweep_backend.hpp"
 
 namespace aelab {
 
@@ -82,7 +83,7 @@ ResumeScan scan_stored_points(const ExperimentConfig& config, const FitData& dat
 // ---- Stage: the manifest ----------------------------------------------------------------------------
 
 nlohmann::json started_manifest(const ExperimentConfig& config, const ExperimentData& data, const MemoryPlan& memory) {
-  return {{"format", "aelab-manifest-1"},
+  nlohmann::json manifest = {{"format", "aelab-manifest-1"},
           {"config_path", config.config_path},
           {"config_hash", config.hash},
           {"config", config.resolved},
@@ -94,6 +95,8 @@ nlohmann::json started_manifest(const ExperimentConfig& config, const Experiment
           {"started_at", utc_timestamp()},
           {"finished_at", nullptr},
           {"status", "running"}};
+  if (memory.layout) manifest["execution"] = memory.layout->to_json();
+  return manifest;
 }
 
 void write_manifest(const ExperimentConfig& config, const nlohmann::json& manifest) {
@@ -130,11 +133,28 @@ std::string short_metric(const PartResult& part, const std::string& metric) {
   return it == part.metrics.end() ? "?" : fixed_text(it->second.mean, 4);
 }
 
+// The collective call of one unit on a SweepBackend; `progress` is null on the processes that follow.
+BackendFit backend_fit(const ExperimentConfig& config, const SplitData& split, const SolverEntry& entry,
+                       const FitUnit& unit, Progress* progress) {
+  BackendFit request;
+  request.solver = entry.solver;
+  for (std::size_t i : unit.points) request.points.push_back(entry.points[i]);
+  request.dtype = unit.dtype;
+  request.fresh_inverse = fit_mode(entry, config.execution) == "independent";
+  request.split = &split;
+  request.metrics = config.evaluation.metrics;
+  request.batch_users = config.evaluation.batch_users;
+  if (progress)
+    request.log = [progress, &entry](const std::string& line) { progress->detail(entry.id + ": " + line); };
+  return request;
+}
+
 class UnitFitter {
  public:
   UnitFitter(const ExperimentConfig& config, const FitData& data, const PointStore& store, ResumeScan& scan,
-             ResumableJob& job, LinalgCache& cache, RunReport& report)
-      : config_(config), data_(data), store_(store), scan_(scan), job_(job), cache_(cache), report_(report) {}
+             ResumableJob& job, LinalgCache& cache, RunReport& report, SweepBackend* backend)
+      : config_(config), data_(data), store_(store), scan_(scan), job_(job), cache_(cache), report_(report),
+        backend_(backend) {}
 
   // Fits one unit; returns false when the run must stop (budget spent, a failure under on_error
   // "stop", or results that cannot be written).
@@ -145,7 +165,8 @@ class UnitFitter {
     position_ = 0;
     cumulative_ = 0;
     finished_.clear();
-    if (unit.sweep) fit_sweep(entry, unit, ctx);
+    if (backend_) fit_on_backend(entry, unit);
+    else if (unit.sweep) fit_sweep(entry, unit, ctx);
     else
       for (std::size_t i : unit.points) {
         if (!job_.may_fit() || !io_failure_.empty()) break;
@@ -202,6 +223,23 @@ class UnitFitter {
     }
   }
 
+  // The unit as one collective call; a failure there ends every process, so none is recorded here.
+  void fit_on_backend(const SolverEntry& entry, const FitUnit& unit) {
+    const BackendFit request = backend_fit(config_, data_.split, entry, unit, &job_.progress());
+    reset_peak_rss();
+    bool first = true;
+    backend_->fit(request, [&](EvaluatedFit fit) {
+      // The inverse is the backend's, not the LinalgCache's: counted here from what the unit reports.
+      if (first && fit.report.inverse) ++(fit.report.inverse->reused ? report_.inverse_reuses : report_.inversions);
+      first = false;
+      const std::size_t index = requested_index(entry, unit, fit.params);
+      cumulative_ += fit.fit_seconds;
+      PointRecord record = point_record(entry, unit, index, fit.validation, fit.test, fit.report);
+      record.timings.fit_seconds = fit.fit_seconds;
+      return keep(entry, unit, index, std::move(record));
+    });
+  }
+
   void fit_one(const SolverEntry& entry, const FitUnit& unit, FitContext& ctx, std::size_t i) {
     // Independent rank fits pay for their own inverse: that is what their timing is for.
     if (fit_mode(entry, config_.execution) == "independent") cache_.release_inverse();
@@ -221,10 +259,18 @@ class UnitFitter {
     if (!model) throw Error("solver '" + entry.solver->name() + "' handed back no model for " + params.str());
     PointRecord record = evaluate_point(entry, unit, index, *model);
     record.timings.fit_seconds = fit_seconds;
+    model.reset();  // free a dense model before writing and before the next rank
+    const bool more = keep(entry, unit, index, std::move(record));
+    timer_.restart();
+    return more;
+  }
+
+  // Persists and reports an evaluated point. Returns whether more models are wanted.
+  bool keep(const SolverEntry& entry, const FitUnit& unit, std::size_t index, PointRecord record) {
+    const double fit_seconds = record.timings.fit_seconds;
     record.timings.cumulative_fit_seconds = cumulative_;
     record.timings.sweep_position = ++position_;
     record.timings.sweep_size = unit.points.size();
-    model.reset();  // free a dense model before writing and before the next rank
     finished_.insert(index);
     if (!persist(entry, record)) return false;
     job_.fitted();
@@ -239,7 +285,6 @@ class UnitFitter {
       result += " (warning: " + std::to_string(selecting.n_nonfinite_scores) + " non-finite scores)";
     job_.progress().advance(result);
     scan_.records[unit.solver][index] = std::move(record);
-    timer_.restart();
     return job_.may_fit();
   }
 
@@ -251,13 +296,6 @@ class UnitFitter {
   }
 
   PointRecord evaluate_point(const SolverEntry& entry, const FitUnit& unit, std::size_t index, FittedModel& model) const {
-    PointRecord record;
-    record.solver_id = entry.id;
-    record.solver = entry.solver->name();
-    record.params = entry.points[index];
-    record.dtype = unit.dtype;
-    record.fit_mode = fit_mode(entry, config_.execution);
-    record.key = scan_.keys[unit.solver][index];
     const auto& metrics = config_.evaluation.metrics;
     // A part without users (the test part of a given split's selection fits) is not evaluated.
     const auto part = [&](const HeldOutSet& set) {
@@ -265,14 +303,26 @@ class UnitFitter {
     };
     const EvaluationResult validation = part(data_.split.validation);
     const EvaluationResult test = part(data_.split.test);
+    return point_record(entry, unit, index, validation, test, model.report());
+  }
+
+  PointRecord point_record(const SolverEntry& entry, const FitUnit& unit, std::size_t index,
+                           const EvaluationResult& validation, const EvaluationResult& test, const FitReport& report) const {
+    PointRecord record;
+    record.solver_id = entry.id;
+    record.solver = entry.solver->name();
+    record.params = entry.points[index];
+    record.dtype = unit.dtype;
+    record.fit_mode = fit_mode(entry, config_.execution);
+    record.key = scan_.keys[unit.solver][index];
     record.validation = part_result(validation);
     record.test = part_result(test);
     record.test_uids = test.uids;
     record.test_per_user = test.per_user;
     record.timings.validation_seconds = validation.seconds;
     record.timings.test_seconds = test.seconds;
-    record.objective = model.report().objective;
-    record.report = model.report();
+    record.objective = report.objective;
+    record.report = report;
     record.peak_rss_bytes = peak_rss_bytes();
     record.finished_at = utc_timestamp();
     return record;
@@ -307,6 +357,7 @@ class UnitFitter {
   ResumableJob& job_;
   LinalgCache& cache_;
   RunReport& report_;
+  SweepBackend* backend_;
   Timer timer_;
   std::size_t position_ = 0;
   double cumulative_ = 0;
@@ -324,15 +375,30 @@ void release_unneeded(LinalgCache& cache, const FitUnit& unit, const FitUnit* pr
 
 void fit_units(const ExperimentConfig& config, const FitData& data, const PointStore& store,
                const std::vector<FitUnit>& units, ResumeScan& scan, ResumableJob& job, RunReport& report,
-               LinalgCache& cache, std::string& io_failure) {
-  UnitFitter fitter(config, data, store, scan, job, cache, report);
+               LinalgCache& cache, std::string& io_failure, SweepBackend* backend) {
+  UnitFitter fitter(config, data, store, scan, job, cache, report, backend);
   const FitUnit* previous = nullptr;
+  bool more = true;
   for (const FitUnit& unit : units) {
-    release_unneeded(cache, unit, previous);
+    // The processes that follow (follow_units) start a unit when the writer does.
+    if (backend) more = backend->follow_writer(more);
+    if (!more) break;
+    if (!backend) release_unneeded(cache, unit, previous);
     previous = &unit;
-    if (!fitter.run(unit)) break;
+    more = fitter.run(unit);
   }
   io_failure = fitter.io_failure();
+}
+
+// The units on a process that does not write: the same collective calls as fit_units on the writer,
+// in the same order, stopping where the writer stops.
+void follow_units(const ExperimentConfig& config, const SplitData& split, const std::vector<FitUnit>& units,
+                  SweepBackend& backend) {
+  for (const FitUnit& unit : units) {
+    if (!backend.follow_writer(false)) return;
+    backend.fit(backend_fit(config, split, config.solvers[unit.solver], unit, nullptr),
+                [](const EvaluatedFit&) { return true; });
+  }
 }
 
 // ---- Stage: checks before the first large allocation --------------------------------------------------
@@ -343,7 +409,12 @@ std::string config_prefix(const ExperimentConfig& config) {
 
 void refuse_what_cannot_fit(const ExperimentConfig& config, const MemoryPlan& memory, std::size_t to_fit) {
   if (to_fit == 0 || memory.fits() || config.execution.force_memory) return;
-  throw Error(config_prefix(config) + "the estimated peak memory " + format_bytes(memory.total_bytes) + " exceeds the " +
+  const std::string per_process =
+      memory.layout ? " (" + std::to_string(memory.layout->processes_on_node) + " processes on this node, " +
+                          format_bytes(memory.total_bytes) + " each)"
+                    : "";
+  throw Error(config_prefix(config) + "the estimated peak memory " + format_bytes(memory.node_bytes()) + per_process +
+              " exceeds the " +
               format_bytes(memory.available_bytes) + " available (largest fit: " + memory.largest_fit + ", " +
               format_bytes(memory.largest_fit_bytes) +
               "); nothing was fitted. Use dtype float32 or fewer/smaller ranks, or set execution.force_memory to "
@@ -366,6 +437,30 @@ void print_summary(std::ostream& out, const ExperimentConfig& config, const RunR
   if (report.not_run > 0) out << "incomplete: rerun the same command to fit the remaining points\n";
   if (report.failed > 0)
     out << "failed fits are listed in " << (fs::path(config.output.dir) / "failures.json").string() << "\n";
+}
+
+// Under a backend every process reaches `step` and a failure anywhere is one line from one process.
+void on_every_process(const RunOptions& options, const std::function<void()>& step) {
+  if (options.backend) options.backend->agree(step);
+  else step();
+}
+
+std::vector<bool> flatten(const std::vector<std::vector<bool>>& todo) {
+  std::vector<bool> flat;
+  for (const auto& t : todo) flat.insert(flat.end(), t.begin(), t.end());
+  return flat;
+}
+
+std::vector<std::vector<bool>> unflatten(const std::vector<bool>& flat, const ExperimentConfig& config) {
+  std::vector<std::vector<bool>> todo;
+  std::size_t at = 0;
+  for (const auto& entry : config.solvers) {
+    if (at + entry.points.size() > flat.size()) throw Error("the writer process planned another grid");
+    todo.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(at),
+                      flat.begin() + static_cast<std::ptrdiff_t>(at + entry.points.size()));
+    at += entry.points.size();
+  }
+  return todo;
 }
 
 std::size_t count_todo(const std::vector<std::vector<bool>>& todo) {
@@ -420,7 +515,7 @@ void refit_selected(const ExperimentConfig& config, const ExperimentData& data, 
   {
     LinalgCache cache(fit.split.train, config.threads);
     job.progress().start(to_fit);
-    fit_units(refit, fit, store, units, scan, job, refit_report, cache, io_failure);
+    fit_units(refit, fit, store, units, scan, job, refit_report, cache, io_failure, nullptr);
     job.progress().finish();
   }
   if (!io_failure.empty()) throw Error(io_failure);
@@ -463,9 +558,11 @@ struct SweepState {
 void scan_and_plan(SweepState& st) {
   st.scan = scan_stored_points(st.config, st.fit, st.store, st.options.force, &st.job.progress());
   st.report.reused = st.scan.reused;
+  // The writer alone reads the folder; the processes that follow plan from its answer (follow_sweep).
+  if (st.options.backend) st.options.backend->follow_writer(flatten(st.scan.todo));
   st.units = plan_units(st.config, st.scan.todo);
-  st.memory = estimate_peak_memory(st.config, st.fit.split, st.units);
-  refuse_what_cannot_fit(st.config, st.memory, count_todo(st.scan.todo));
+  st.memory = estimate_peak_memory(st.config, st.fit.split, st.units, st.options.backend);
+  on_every_process(st.options, [&] { refuse_what_cannot_fit(st.config, st.memory, count_todo(st.scan.todo)); });
 }
 
 void start(SweepState& st) {
@@ -491,13 +588,17 @@ void fit(SweepState& st) {
   {
     LinalgCache cache(st.fit.split.train, st.config.threads);
     st.job.progress().start(count_todo(st.scan.todo));
-    fit_units(st.config, st.fit, st.store, st.units, st.scan, st.job, st.report, cache, io_failure);
+    fit_units(st.config, st.fit, st.store, st.units, st.scan, st.job, st.report, cache, io_failure, st.options.backend);
     st.job.progress().finish();
     st.linalg = cache.stats();
   }
   for (const auto& entry_records : st.scan.records)
     for (const auto& r : entry_records) st.report.not_run += !r;
   st.report.not_run -= st.report.failed;
+  if (st.options.backend) {
+    st.linalg.inversions = st.report.inversions;
+    st.linalg.inverse_reuses = st.report.inverse_reuses;
+  }
   st.report.inversions = st.linalg.inversions;
   st.report.inverse_reuses = st.linalg.inverse_reuses;
   if (io_failure.empty()) return;
@@ -544,7 +645,7 @@ void plot_and_report(SweepState& st) {
 
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job,
                     const RunOptions& options) {
-  check_ranks_fit_items(config, data.split.n_items(), "the number of items of the data");
+  on_every_process(options, [&] { check_ranks_fit_items(config, data.split.n_items(), "the number of items of the data"); });
   SweepState st{config, data, job, options, sweep_data(config, data), PointStore(config.output.dir), {}, {}, {}, {}, {}, {}, {}};
   st.report.output_dir = config.output.dir;
   st.report.points = config.n_points();
@@ -558,6 +659,17 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
   return st.report;
 }
 
+void follow_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {
+  SweepBackend& backend = *options.backend;
+  backend.agree([&] { check_ranks_fit_items(config, data.split.n_items(), "the number of items of the data"); });
+  const FitData fit = sweep_data(config, data);
+  const std::vector<std::vector<bool>> todo = unflatten(backend.follow_writer(std::vector<bool>{}), config);
+  const std::vector<FitUnit> units = plan_units(config, todo);
+  const MemoryPlan memory = estimate_peak_memory(config, fit.split, units, &backend);
+  backend.agree([&] { refuse_what_cannot_fit(config, memory, count_todo(todo)); });
+  follow_units(config, fit.split, units, backend);
+}
+
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {
   if (options.dry_run) {
     check_ranks_fit_items(config, data.split.n_items(), "the number of items of the data");
@@ -569,7 +681,7 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
     // The refit of the carve-out protocol trains on more rows than selection: the larger one bounds memory.
     const SplitData& largest = data.refit ? *data.refit : data.split;
     print_plan(out, config, fitted.split, data.refit.has_value() && !selects_on_test(config), scan.todo, units,
-               estimate_peak_memory(config, largest, units));
+               estimate_peak_memory(config, largest, units, options.backend));
     RunReport report;
     report.output_dir = config.output.dir;
     report.points = config.n_points();

@@ -51,6 +51,10 @@ struct RunReport {
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job,
                     const RunOptions& options);
 
+// Under options.backend, on every process but the writer: the same collective steps as run_sweep on
+// the writer (checks, the writer's plan, every unit's fit), reading and writing nothing.
+void follow_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options);
+
 // The same with a job of its own; for dry runs nothing is locked or written.
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options);
 
