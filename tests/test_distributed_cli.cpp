@@ -3,48 +3,19 @@
 // AELAB_DISTRIBUTED (tests/CMakeLists.txt); this binary itself is not an MPI program, it starts mpirun.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/mpi_launch.hpp"
 #include "tests/test_support.hpp"
 
+using aelab::test::error_lines;
 using aelab::test::run_aelab;
+using aelab::test::run_mpi;
 using aelab::test::TempDir;
 
 namespace {
-
-// mpirun -np P aelab ARGS, its output captured as run_aelab does.
-aelab::test::CliResult run_mpi(int processes, const std::vector<std::string>& args) {
-  TempDir capture;
-  const std::string out_path = capture.file("stdout"), err_path = capture.file("stderr");
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    std::vector<std::string> storage{AELAB_MPIEXEC, "--oversubscribe", "-np", std::to_string(processes), AELAB_BINARY_PATH};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : storage) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    if (!std::freopen(out_path.c_str(), "w", stdout) || !std::freopen(err_path.c_str(), "w", stderr)) ::_exit(127);
-    ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
-    ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  aelab::test::CliResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = aelab::test::read_text(out_path);
-  result.err = aelab::test::read_text(err_path);
-  return result;
-}
 
 std::string make_split(const TempDir& dir) {
   const auto synth = run_aelab({"synth", "--out", dir.file("ratings.csv"), "--users", "500", "--items", "150",
@@ -54,19 +25,6 @@ std::string make_split(const TempDir& dir) {
                                 "3.5", "--heldout", "40", "--out", dir.file("split")});
   REQUIRE_MESSAGE(split.exit_code == 0, split.err);
   return dir.file("split");
-}
-
-std::vector<std::string> error_lines(const std::string& err) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < err.size()) {
-    const std::size_t end = err.find('\n', start);
-    const std::string line = err.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (line.rfind("aelab: error:", 0) == 0) lines.push_back(line);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return lines;
 }
 
 }  // namespace
