@@ -280,6 +280,24 @@ TEST_CASE("the memory guard refuses a scalapack run whose processes on this node
   CHECK(point_files(dir.file("out/points")) == 0);
 }
 
+TEST_CASE("a point the writer cannot store ends every process with one line; the stored points stay") {
+  TempDir dir;
+  const nlohmann::json solvers = {
+      closed_form_entry({10, "full"}, {30}),
+      {{"id", "ease"}, {"solver", "zero_diagonal"}, {"grid", {{"rank", {"full"}}, {"lambda", {100}}, {"p", {0}}}}}};
+  const std::string path =
+      write_config(dir, "config.json", on_scalapack(sweep_config(synthetic_data(200), solvers, dir.file("out")), 16));
+  // A file where ease's point folder goes: its first point cannot be written.
+  fs::create_directories(dir.file("out/points"));
+  write_text(dir.file("out/points/ease"), "");
+  const CliResult r = run_mpi(2, {"run", path, "--quiet"});
+  CHECK(r.exit_code != 0);
+  const auto lines = error_lines(r.err);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("aelab: error: (rank 0 of 2) cannot write the results of ease ") == 0);
+  CHECK(point_files(dir.file("out/points/closed_form_approx")) == 2);  // fitted before ease, kept
+}
+
 SHARED_DATA_TEST_CASE("a scalapack run killed on one process resumes, fitting only the missing points and losing none") {
   SHARED_DATA_OR_SKIP(ratings, "hetrec2011-lastfm-2k/user_artists.dat");
   TempDir dir;

@@ -133,9 +133,9 @@ std::string short_metric(const PartResult& part, const std::string& metric) {
   return it == part.metrics.end() ? "?" : fixed_text(it->second.mean, 4);
 }
 
-// The collective call of one unit on a SweepBackend; `progress` is null on the processes that follow.
+// The collective call of one unit on a SweepBackend, the same on every process.
 BackendFit backend_fit(const ExperimentConfig& config, const SplitData& split, const SolverEntry& entry,
-                       const FitUnit& unit, Progress* progress) {
+                       const FitUnit& unit) {
   BackendFit request;
   request.solver = entry.solver;
   for (std::size_t i : unit.points) request.points.push_back(entry.points[i]);
@@ -144,8 +144,6 @@ BackendFit backend_fit(const ExperimentConfig& config, const SplitData& split, c
   request.split = &split;
   request.metrics = config.evaluation.metrics;
   request.batch_users = config.evaluation.batch_users;
-  if (progress)
-    request.log = [progress, &entry](const std::string& line) { progress->detail(entry.id + ": " + line); };
   return request;
 }
 
@@ -225,7 +223,7 @@ class UnitFitter {
 
   // The unit as one collective call; a failure there ends every process, so none is recorded here.
   void fit_on_backend(const SolverEntry& entry, const FitUnit& unit) {
-    const BackendFit request = backend_fit(config_, data_.split, entry, unit, &job_.progress());
+    const BackendFit request = backend_fit(config_, data_.split, entry, unit);
     reset_peak_rss();
     bool first = true;
     backend_->fit(request, [&](EvaluatedFit fit) {
@@ -396,7 +394,7 @@ void follow_units(const ExperimentConfig& config, const SplitData& split, const 
                   SweepBackend& backend) {
   for (const FitUnit& unit : units) {
     if (!backend.follow_writer(false)) return;
-    backend.fit(backend_fit(config, split, config.solvers[unit.solver], unit, nullptr),
+    backend.fit(backend_fit(config, split, config.solvers[unit.solver], unit),
                 [](const EvaluatedFit&) { return true; });
   }
 }
@@ -578,9 +576,18 @@ void start(SweepState& st) {
   st.job.progress().log("experiment " + st.config.name + ": " + std::to_string(st.report.points) + " points, " +
                         std::to_string(st.report.reused) + " stored, " + std::to_string(to_fit) + " to fit; results in " +
                         st.config.output.dir);
-  if (to_fit > 0)
+  if (to_fit > 0 && !st.memory.layout)
     st.job.progress().log("estimated peak memory " + format_bytes(st.memory.total_bytes) + ", available " +
                           format_bytes(st.memory.available_bytes));
+  if (to_fit > 0 && st.memory.layout) {
+    const ProcessLayout& l = *st.memory.layout;
+    st.job.progress().log("backend " + l.backend + ": " + std::to_string(l.processes) + " process(es), grid " +
+                          std::to_string(l.grid_rows) + " x " + std::to_string(l.grid_cols) + ", block " +
+                          std::to_string(l.block) + "; estimated peak memory per process " +
+                          format_bytes(st.memory.total_bytes) + ", " + format_bytes(st.memory.node_bytes()) + " for the " +
+                          std::to_string(l.processes_on_node) + " on this node, available " +
+                          format_bytes(st.memory.available_bytes));
+  }
 }
 
 void fit(SweepState& st) {

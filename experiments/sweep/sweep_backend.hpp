@@ -39,7 +39,6 @@ struct BackendFit {
   const SplitData* split = nullptr;
   std::vector<MetricSpec> metrics;
   std::size_t batch_users = 0;
-  std::function<void(const std::string&)> log;  // may be empty (and is, except on the writer)
 };
 
 // One fitted and evaluated point; a part without users is left empty.
