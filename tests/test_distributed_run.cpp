@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// HetRec Last.fm with artists of >= min_sc listeners (min_sc 20: n = 804 items, 5: n = 2,828).
+// HetRec Last.fm with artists of >= min_sc listeners (min_sc 20: n = 804 items, 10: n = 1,530).
 nlohmann::json lastfm_data(const std::string& path, int min_sc) {
   return {{"format", "hetrec-lastfm"}, {"path", path}, {"min_uc", 5}, {"min_sc", min_sc}, {"heldout_users", 150}};
 }
@@ -301,14 +301,17 @@ TEST_CASE("a point the writer cannot store ends every process with one line; the
 SHARED_DATA_TEST_CASE("a scalapack run killed on one process resumes, fitting only the missing points and losing none") {
   SHARED_DATA_OR_SKIP(ratings, "hetrec2011-lastfm-2k/user_artists.dat");
   TempDir dir;
-  // n = 2,828, block 64; four rank sweeps of about 4 s each on two processes: the kill lands a few
-  // milliseconds after the first point file, seconds before the last.
+  // n = 1,530, block 64; three rank sweeps of about 2 s each on two processes (pdsyevr): the kill
+  // lands a few milliseconds after the first point file, seconds before the last.
   const nlohmann::json config = on_scalapack(
-      sweep_config(lastfm_data(ratings, 5), nlohmann::json::array({closed_form_entry({10, 50, "full"}, {10, 30, 100, 300})}), dir.file("whole")), 64);
+      sweep_config(lastfm_data(ratings, 10), nlohmann::json::array({closed_form_entry({10, 50, "full"}, {10, 100, 1000})}),
+                   dir.file("whole")),
+      64);
   const std::string path = write_config(dir, "config.json", config);
   const CliResult whole = run_mpi(2, {"run", path, "--quiet"});
   REQUIRE_MESSAGE(whole.exit_code == 0, whole.err);
-  REQUIRE(point_files(dir.file("whole/points")) == 12);
+  constexpr std::size_t points = 9;
+  REQUIRE(point_files(dir.file("whole/points")) == points);
 
   const std::string killed = dir.file("killed");
   const pid_t launcher = aelab::test::spawn_mpi(2, {"run", path, "--quiet", "--out", killed}, dir.file("killed.out"),
@@ -323,14 +326,14 @@ SHARED_DATA_TEST_CASE("a scalapack run killed on one process resumes, fitting on
   const std::size_t before = point_files(killed + "/points");
   CAPTURE(before);
   REQUIRE(before >= 1);
-  REQUIRE(before < 12);  // the kill landed before the last point
+  REQUIRE(before < points);  // the kill landed before the last point
   const auto stored = point_file_bytes(killed + "/points");
 
   const CliResult resumed = run_mpi(2, {"run", path, "--out", killed});
   REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
   const auto [fitted, reused] = fitted_and_stored(resumed.out);
   CHECK(reused == static_cast<int>(before));
-  CHECK(fitted == 12 - static_cast<int>(before));
+  CHECK(fitted == static_cast<int>(points - before));
   const auto after = point_file_bytes(killed + "/points");
   for (const auto& [file, bytes] : stored) {
     CAPTURE(file);
