@@ -136,7 +136,7 @@ nlohmann::json closed_form_entry(const nlohmann::json& ranks, const nlohmann::js
 
 }  // namespace
 
-SHARED_DATA_TEST_CASE("aelab run on the scalapack backend at 1 and 2 processes gives the local summary and selection") {
+SHARED_DATA_TEST_CASE("aelab run on the scalapack backend at 1, 2 and 4 processes gives the local summary and selection") {
   SHARED_DATA_OR_SKIP(ratings, "hetrec2011-lastfm-2k/user_artists.dat");
   TempDir dir;
   const nlohmann::json solvers = {
@@ -146,9 +146,9 @@ SHARED_DATA_TEST_CASE("aelab run on the scalapack backend at 1 and 2 processes g
   const nlohmann::json local = sweep_config(lastfm_data(ratings, 20), solvers, dir.file("local"));
   const CliResult expected = run_aelab({"run", write_config(dir, "local.json", local), "--quiet"});
   REQUIRE_MESSAGE(expected.exit_code == 0, expected.err);
-  // Block 32 on n = 804: 26 block rows and columns, so on the 1 x 2 grid each process owns 26 block
-  // rows and 13 block columns.
-  for (int processes : {1, 2}) {
+  // Block 32 on n = 804: 26 block rows and columns, so each process owns 26 block rows and 13 block
+  // columns on the 1 x 2 grid, 13 of each on the 2 x 2 grid.
+  for (int processes : {1, 2, 4}) {
     CAPTURE(processes);
     const std::string out = dir.file("np" + std::to_string(processes));
     nlohmann::json config = on_scalapack(local, 32);
