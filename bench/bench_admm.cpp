@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "bench/suites.hpp"
+#include "bench/training_matrices.hpp"
 #include "cli/command_line.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/linalg/linalg_cache.hpp"
@@ -21,21 +22,6 @@
 namespace aelab::bench {
 
 namespace {
-
-// The training matrix of the benchmark: every row of the seeded synthetic generator (core/data/synthetic.hpp:
-// latent topics, Zipf item popularity, power-law user activity) as a binary interaction. Items keep
-// the generator's first-appearance indices; an item that never appears is an empty column.
-BinaryCsr synthetic_training_matrix(std::size_t users, std::size_t items, double per_user, std::uint64_t seed) {
-  SyntheticSpec spec;
-  spec.users = users;
-  spec.items = items;
-  spec.mean_items_per_user = per_user;
-  spec.seed = seed;
-  const RawInteractions raw = generate_synthetic(spec);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(raw.n_rows());
-  for (std::size_t r = 0; r < raw.n_rows(); ++r) pairs[r] = {raw.user[r], raw.item[r]};
-  return BinaryCsr::from_pairs(raw.users.size(), std::max<std::size_t>(items, raw.items.size()), std::move(pairs));
-}
 
 struct FitTiming {
   bool ran = false;

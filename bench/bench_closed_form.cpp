@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "bench/suites.hpp"
+#include "bench/training_matrices.hpp"
 #include "cli/command_line.hpp"
 #include "core/data/synthetic.hpp"
 #include "core/linalg/blas.hpp"
@@ -29,20 +30,6 @@
 namespace aelab::bench {
 
 namespace {
-
-// Every row of the seeded generator as a binary interaction (an item that never appears is an empty
-// column; lambda > 0 keeps G + Lambda positive definite).
-BinaryCsr synthetic_training_matrix(std::size_t users, std::size_t items, double per_user, std::uint64_t seed) {
-  SyntheticSpec spec;
-  spec.users = users;
-  spec.items = items;
-  spec.mean_items_per_user = per_user;
-  spec.seed = seed;
-  const RawInteractions raw = generate_synthetic(spec);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(raw.n_rows());
-  for (std::size_t r = 0; r < raw.n_rows(); ++r) pairs[r] = {raw.user[r], raw.item[r]};
-  return BinaryCsr::from_pairs(raw.users.size(), std::max<std::size_t>(items, raw.items.size()), std::move(pairs));
-}
 
 std::string seconds_text(double s) {
   char text[32];

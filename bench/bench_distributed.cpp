@@ -9,6 +9,7 @@
 #include <random>
 
 #include "bench/suites.hpp"
+#include "bench/training_matrices.hpp"
 #include "cli/command_line.hpp"
 #include "core/util/error.hpp"
 
@@ -28,15 +29,6 @@ namespace aelab::bench {
 
 #ifdef AELAB_DISTRIBUTED
 namespace {
-
-BinaryCsr random_rows(std::size_t users, std::size_t n, std::size_t per_user, std::mt19937_64& rng) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-  pairs.reserve(users * per_user);
-  std::uniform_int_distribution<std::uint32_t> item(0, static_cast<std::uint32_t>(n - 1));
-  for (std::uint32_t u = 0; u < users; ++u)
-    for (std::size_t i = 0; i < per_user; ++i) pairs.emplace_back(u, item(rng));
-  return BinaryCsr::from_pairs(users, n, std::move(pairs));
-}
 
 double slowest(double seconds) {
   MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);

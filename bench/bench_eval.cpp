@@ -10,6 +10,7 @@
 #include <random>
 
 #include "bench/suites.hpp"
+#include "bench/training_matrices.hpp"
 #include "cli/command_line.hpp"
 #include "core/eval/metrics.hpp"
 #include "core/linalg/blas.hpp"
@@ -20,15 +21,6 @@
 namespace aelab::bench {
 
 namespace {
-
-BinaryCsr random_rows(std::size_t users, std::size_t n, std::size_t per_user, std::mt19937_64& rng) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-  pairs.reserve(users * per_user);
-  std::uniform_int_distribution<std::uint32_t> item(0, static_cast<std::uint32_t>(n - 1));
-  for (std::uint32_t u = 0; u < users; ++u)
-    for (std::size_t i = 0; i < per_user; ++i) pairs.emplace_back(u, item(rng));
-  return BinaryCsr::from_pairs(users, n, std::move(pairs));
-}
 
 void report(const std::string& model, const FittedModel& fitted, const HeldOutSet& set, int threads) {
   for (int t : {threads, 1}) {

@@ -15,8 +15,10 @@ SmallSpdSystem<T>::SmallSpdSystem(const arma::Mat<T>& A) {
     problem_ = "has non-finite entries";
     return;
   }
-  // arma::chol reads the upper triangle; it returns false (without printing) when A is not PD.
-  if (!arma::chol(R_, A, "upper")) {
+  // arma::chol reads the upper triangle; it returns false (without printing) when A is not PD. A
+  // product such as UᵀM is symmetric only up to rounding, which chol's debug check would print as
+  // "not symmetric" although its upper triangle is all it uses: it gets that triangle mirrored.
+  if (!arma::chol(R_, arma::Mat<T>(arma::symmatu(A)), "upper")) {
     problem_ = "is not positive definite";
     return;
   }
