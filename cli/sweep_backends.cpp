@@ -66,6 +66,15 @@ class ScalapackSweepBackend : public SweepBackend {
     return std::vector<bool>(bytes.begin(), bytes.end());
   }
 
+  std::vector<std::size_t> follow_writer(const std::vector<std::size_t>& indices) const override {
+    unsigned long long size = indices.size();
+    MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    std::vector<unsigned long long> values(indices.begin(), indices.end());
+    values.resize(size);
+    if (size > 0) MPI_Bcast(values.data(), static_cast<int>(size), MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    return std::vector<std::size_t>(values.begin(), values.end());
+  }
+
   void agree(const std::function<void()>& step) const override {
     std::string failure;
     try {

@@ -81,14 +81,6 @@ void refuse_what_the_backend_cannot_run(const ExperimentConfig& config, const st
                 "(its reference solver is iterative)");
 }
 
-// The given split's carve-out protocol refits the selected points after selection, a second plan the
-// other processes cannot derive without the records; selecting on test fits every point once.
-void refuse_refit_on_backend(const ExperimentConfig& config, const ExperimentData& data) {
-  if (data.refit && config.selection.on != "test")
-    throw Error(config_prefix(config) + "selection.on: a given split selected on its validation carve-out runs on "
-                "the local backend only (the selected points are refitted); use \"on\": \"test\" or execution.backend \"local\"");
-}
-
 }  // namespace
 
 int run_sweep_experiment(const ExperimentRequest& request) {
@@ -126,7 +118,6 @@ int run_sweep_experiment(const ExperimentRequest& request) {
     data = load_experiment_data(config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "",
                                 log);
     check_ranks(config, gap, data.split.n_items(), "the number of items of the data");
-    if (backend) refuse_refit_on_backend(config, data);
   });
   if (options.dry_run) {
     if (!writer) return 0;

@@ -486,25 +486,59 @@ namespace {
 
 // The selected points of every entry, fitted again on every training row and scored on the test
 // users (stored under <output>/refit/); their test parts replace the selection fits' empty ones.
-void refit_selected(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job, bool force,
-                    SweepRecords& records, RunReport& report) {
+// The writer's selection as one list (per entry: its count, then the chosen points in selection
+// order), so the processes that follow build the same refit grid without the records.
+std::vector<std::size_t> flatten(const std::vector<std::vector<std::size_t>>& origin) {
+  std::vector<std::size_t> flat;
+  for (const auto& chosen : origin) {
+    flat.push_back(chosen.size());
+    flat.insert(flat.end(), chosen.begin(), chosen.end());
+  }
+  return flat;
+}
+
+ExperimentConfig refit_grid(const ExperimentConfig& config, const std::vector<std::vector<std::size_t>>& origin) {
   ExperimentConfig refit = config;
-  std::vector<std::vector<std::size_t>> origin(config.solvers.size());  // refit point -> the entry's point
   for (std::size_t s = 0; s < config.solvers.size(); ++s) {
     refit.solvers[s].points.clear();
+    for (std::size_t i : origin[s]) refit.solvers[s].points.push_back(config.solvers[s].points.at(i));
+  }
+  return refit;
+}
+
+std::vector<std::vector<std::size_t>> unflatten_origin(const std::vector<std::size_t>& flat, std::size_t entries) {
+  std::vector<std::vector<std::size_t>> origin(entries);
+  std::size_t at = 0;
+  for (auto& chosen : origin) {
+    if (at >= flat.size() || at + 1 + flat[at] > flat.size()) throw Error("the writer process selected another grid");
+    chosen.assign(flat.begin() + static_cast<std::ptrdiff_t>(at + 1),
+                  flat.begin() + static_cast<std::ptrdiff_t>(at + 1 + flat[at]));
+    at += 1 + flat[at];
+  }
+  return origin;
+}
+
+// The selected points of every entry, fitted again on every training row and scored on the test
+// users (stored under <output>/refit/); their test parts replace the selection fits' empty ones.
+void refit_selected(const ExperimentConfig& config, const ExperimentData& data, ResumableJob& job,
+                    const RunOptions& options, SweepRecords& records, RunReport& report) {
+  std::vector<std::vector<std::size_t>> origin(config.solvers.size());  // refit point -> the entry's point
+  for (std::size_t s = 0; s < config.solvers.size(); ++s)
     for (const auto& group :
          select_best(config.solvers[s].points, selection_scores(config, records, s), config.selection.per))
-      if (group.chosen) {
-        refit.solvers[s].points.push_back(config.solvers[s].points[*group.chosen]);
-        origin[s].push_back(*group.chosen);
-      }
-  }
+      if (group.chosen) origin[s].push_back(*group.chosen);
+  SweepBackend* backend = options.backend;
+  if (backend) backend->follow_writer(flatten(origin));
+  const ExperimentConfig refit = refit_grid(config, origin);
   const FitData fit{*data.refit, data.refit_digest};
   const PointStore store((fs::path(config.output.dir) / "refit").string());
-  ResumeScan scan = scan_stored_points(refit, fit, store, force, &job.progress());
+  ResumeScan scan = scan_stored_points(refit, fit, store, options.force, &job.progress());
+  // As in scan_and_plan: the writer reads refit/, the others plan from its answer (follow_refit).
+  if (backend) backend->follow_writer(flatten(scan.todo));
   const std::vector<FitUnit> units = plan_units(refit, scan.todo);
   const std::size_t to_fit = count_todo(scan.todo);
-  refuse_what_cannot_fit(refit, estimate_peak_memory(refit, fit.split, units), to_fit);
+  const MemoryPlan memory = estimate_peak_memory(refit, fit.split, units, backend);
+  on_every_process(options, [&] { refuse_what_cannot_fit(refit, memory, to_fit); });
   job.progress().log("refitting the " + std::to_string(refit.n_points()) +
                      " selected points on every training row for the test numbers (" + std::to_string(scan.reused) +
                      " stored)");
@@ -513,7 +547,7 @@ void refit_selected(const ExperimentConfig& config, const ExperimentData& data, 
   {
     LinalgCache cache(fit.split.train, config.threads);
     job.progress().start(to_fit);
-    fit_units(refit, fit, store, units, scan, job, refit_report, cache, io_failure, nullptr);
+    fit_units(refit, fit, store, units, scan, job, refit_report, cache, io_failure, backend);
     job.progress().finish();
   }
   if (!io_failure.empty()) throw Error(io_failure);
@@ -533,6 +567,18 @@ void refit_selected(const ExperimentConfig& config, const ExperimentData& data, 
       selected.test_uids = std::move(refitted->test_uids);
       selected.test_per_user = std::move(refitted->test_per_user);
     }
+}
+
+// refit_selected on a process that does not write: the writer's selection and stored refit points,
+// then the same collective fits on every training row.
+void follow_refit(const ExperimentConfig& config, const ExperimentData& data, SweepBackend& backend) {
+  const ExperimentConfig refit =
+      refit_grid(config, unflatten_origin(backend.follow_writer(std::vector<std::size_t>{}), config.solvers.size()));
+  const std::vector<std::vector<bool>> todo = unflatten(backend.follow_writer(std::vector<bool>{}), refit);
+  const std::vector<FitUnit> units = plan_units(refit, todo);
+  const MemoryPlan memory = estimate_peak_memory(refit, *data.refit, units, &backend);
+  backend.agree([&] { refuse_what_cannot_fit(refit, memory, count_todo(todo)); });
+  follow_units(refit, *data.refit, units, backend);
 }
 
 // ---- The sweep, stage by stage ----------------------------------------------------------------------
@@ -659,8 +705,9 @@ RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, 
   scan_and_plan(st);
   start(st);
   fit(st);
-  if (data.refit && !selects_on_test(config) && st.report.not_run == 0)
-    refit_selected(config, data, job, options.force, st.scan.records, st.report);
+  const bool refit = data.refit && !selects_on_test(config) && st.report.not_run == 0;
+  if (options.backend && data.refit && !selects_on_test(config)) options.backend->follow_writer(refit);
+  if (refit) refit_selected(config, data, job, options, st.scan.records, st.report);
   write_outputs(st);
   plot_and_report(st);
   return st.report;
@@ -675,6 +722,7 @@ void follow_sweep(const ExperimentConfig& config, const ExperimentData& data, co
   const MemoryPlan memory = estimate_peak_memory(config, fit.split, units, &backend);
   backend.agree([&] { refuse_what_cannot_fit(config, memory, count_todo(todo)); });
   follow_units(config, fit.split, units, backend);
+  if (data.refit && !selects_on_test(config) && backend.follow_writer(false)) follow_refit(config, data, backend);
 }
 
 RunReport run_sweep(const ExperimentConfig& config, const ExperimentData& data, const RunOptions& options) {

@@ -67,6 +67,7 @@ class SweepBackend {
   // The writer's `decision` (or list of decisions) on every process; the others' arguments are ignored.
   virtual bool follow_writer(bool decision) const = 0;
   virtual std::vector<bool> follow_writer(const std::vector<bool>& decisions) const = 0;
+  virtual std::vector<std::size_t> follow_writer(const std::vector<std::size_t>& indices) const = 0;
   // Runs `step` on every process (all reach this call; `step` may differ between them). When it throws
   // aelab::Error on any process, one process prints the line once and every process ends with status 1.
   virtual void agree(const std::function<void()>& step) const = 0;
