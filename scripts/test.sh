@@ -15,6 +15,7 @@ else
   unset AELAB_REQUIRE_SHARED_DATA
   echo "test.sh: $data_dir is absent: data tests are reported as skipped"
 fi
+sanitized_in_ci="test_loaders test_npz test_ngcf_text test_vae_cf test_given_split test_config test_input_hardening test_fuzz_regressions"
 cd build
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -24,4 +25,7 @@ if [ -n "${AELAB_REQUIRE_SHARED_DATA:-}" ] && grep -q '\*\*\*Skipped\|(Skipped)'
   echo "test.sh: tests were skipped although $data_dir exists" >&2
   status=1
 fi
+# The readers and the config suites again under AddressSanitizer and UBSan. The whole suite under the
+# sanitizers does not fit CI's time (docs/FUZZING.md has the measurement): `scripts/sanitize.sh` runs it.
+SANITIZE_TESTS="$sanitized_in_ci" ../scripts/sanitize.sh || status=1
 exit "$status"

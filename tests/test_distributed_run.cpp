@@ -342,3 +342,33 @@ SHARED_DATA_TEST_CASE("a scalapack run killed on one process resumes, fitting on
   }
   CHECK(read_text(killed + "/summary.csv") == read_text(dir.file("whole/summary.csv")));
 }
+
+TEST_CASE("a given split selected on its carve-out: the scalapack refit gives the local test numbers and resumes") {
+  const std::string fixture = aelab::test::source_path("tests/fixtures/ngcf-small/");
+  const nlohmann::json data = {{"protocol", "given_split"}, {"train", fixture + "train.txt"}, {"test", fixture + "test.txt"}};
+  const nlohmann::json solvers = {
+      closed_form_entry({8, 16, "full"}, {1, 10}),
+      {{"id", "unconstrained"}, {"solver", "unconstrained"}, {"grid", {{"rank", {8, "full"}}, {"lambda", {10}}, {"p", {0.1}}}}},
+      {{"id", "ease"}, {"solver", "zero_diagonal"}, {"grid", {{"rank", {"full"}}, {"lambda", {1, 10}}, {"p", {0}}}}}};
+  TempDir dir;
+  nlohmann::json local = sweep_config(data, solvers, dir.file("local"));
+  local["evaluation"]["metrics"] = {"recall_ngcf@20", "ndcg@20"};
+  local["selection"] = {{"on", "validation"}, {"metric", "ndcg@20"}, {"per", {"rank"}}};
+  const CliResult expected = run_aelab({"run", write_config(dir, "local.json", local), "--quiet"});
+  REQUIRE_MESSAGE(expected.exit_code == 0, expected.err);
+  REQUIRE(point_files(dir.file("local/refit")) > 0);
+  // Block 8 on the fixture's 60 items: 8 block rows and 4 block columns per process on the 1 x 2 grid.
+  nlohmann::json config = on_scalapack(local, 8);
+  config["output"]["dir"] = dir.file("np2");
+  const std::string path = write_config(dir, "dist.json", config);
+  const CliResult got = run_mpi(2, {"run", path, "--quiet"});
+  REQUIRE_MESSAGE(got.exit_code == 0, got.err);
+  check_same_summary(dir.file("np2"), dir.file("local"));
+  CHECK(point_files(dir.file("np2/refit")) == point_files(dir.file("local/refit")));
+
+  const auto refits = point_file_bytes(dir.file("np2/refit"));
+  const CliResult again = run_mpi(2, {"run", path, "--quiet"});
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(point_file_bytes(dir.file("np2/refit")) == refits);  // nothing refitted, nothing rewritten
+  check_same_summary(dir.file("np2"), dir.file("local"));
+}
