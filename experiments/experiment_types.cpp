@@ -53,19 +53,15 @@ void print_check(const RunOptions& options, const ExperimentConfig& config, cons
     out << "note: ranks are checked against the number of items when the data are read (--dry-run reads them)\n";
 }
 
-// Ranks are checked where the number of items is known: at --check for synthetic data, else once read.
-void check_ranks(const ExperimentConfig& config, const std::optional<GapConfig>& gap, std::size_t n_items,
-                 const std::string& bound) {
-  check_ranks_fit_items(config, n_items, bound);
+// The sweep's own ranks are checked by run_sweep (and follow_sweep) once the data are read; the gap's
+// here, then, and both at --check when the number of items is known without reading (synthetic data).
+void check_gap_ranks(const ExperimentConfig& config, const std::optional<GapConfig>& gap, std::size_t n_items,
+                     const std::string& bound) {
   if (!gap) return;
   for (const Rank& rank : gap->ranks)
     if (!rank.full && rank.k > n_items)
-      throw Error((config.config_path.empty() ? std::string() : config.config_path + ": ") + "approximation_gap.ranks: rank " + rank.str() + " exceeds " + bound + " (" +
+      throw Error(config_prefix(config) + "approximation_gap.ranks: rank " + rank.str() + " exceeds " + bound + " (" +
                   std::to_string(n_items) + ")");
-}
-
-std::string config_prefix(const ExperimentConfig& config) {
-  return config.config_path.empty() ? std::string() : config.config_path + ": ";
 }
 
 // A refusal names the first point of each entry that the backend cannot fit: a silent fallback to
@@ -104,7 +100,10 @@ int run_sweep_experiment(const ExperimentRequest& request) {
   const bool writer = !backend || backend->writes_results();
   if (options.check_only) {
     if (const auto items = items_known_before_loading(config.data))
-      everywhere([&] { check_ranks(config, gap, *items, "the items of the synthetic generator"); });
+      everywhere([&] {
+        check_ranks_fit_items(config, *items, "the items of the synthetic generator");
+        check_gap_ranks(config, gap, *items, "the items of the synthetic generator");
+      });
     if (writer) print_check(options, config, gap);
     return 0;
   }
@@ -117,7 +116,7 @@ int run_sweep_experiment(const ExperimentRequest& request) {
   everywhere([&] {
     data = load_experiment_data(config.data, save ? (std::filesystem::path(config.output.dir) / "split").string() : "",
                                 log);
-    check_ranks(config, gap, data.split.n_items(), "the number of items of the data");
+    check_gap_ranks(config, gap, data.split.n_items(), "the number of items of the data");
   });
   if (options.dry_run) {
     if (!writer) return 0;

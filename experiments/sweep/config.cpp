@@ -313,11 +313,15 @@ void check_rank_fits(const ExperimentConfig& config, const std::string& json_pat
                      std::size_t n_items, const std::string& bound) {
   const Rank* r = std::get_if<Rank>(&value);
   if (!r || r->full || r->k <= n_items) return;
-  throw Error((config.config_path.empty() ? std::string() : config.config_path + ": ") + json_path + ": rank " + r->str() +
+  throw Error(config_prefix(config) + json_path + ": rank " + r->str() +
               " exceeds " + bound + " (" + std::to_string(n_items) + ")");
 }
 
 }  // namespace
+
+std::string config_prefix(const ExperimentConfig& config) {
+  return config.config_path.empty() ? std::string() : config.config_path + ": ";
+}
 
 void check_ranks_fit_items(const ExperimentConfig& config, std::size_t n_items, const std::string& bound) {
   for (const auto& entry : config.solvers) {

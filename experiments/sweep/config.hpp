@@ -99,6 +99,9 @@ constexpr std::size_t kMaxGridPoints = 100000;
 ExperimentConfig parse_experiment_config(const nlohmann::json& root, const ConfigLocation& where,
                                          const Registry& registry, const std::vector<std::string>& sections = {});
 
+// "<config path>: " for messages about `config` ("" when it was parsed from memory).
+std::string config_prefix(const ExperimentConfig& config);
+
 // Throws, naming the config path and the JSON path, when a finite rank of `config` exceeds `n_items`
 // (`bound` says what n_items is, e.g. "the number of items of the data").
 void check_ranks_fit_items(const ExperimentConfig& config, std::size_t n_items, const std::string& bound);

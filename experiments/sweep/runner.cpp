@@ -401,10 +401,6 @@ void follow_units(const ExperimentConfig& config, const SplitData& split, const 
 
 // ---- Stage: checks before the first large allocation --------------------------------------------------
 
-std::string config_prefix(const ExperimentConfig& config) {
-  return config.config_path.empty() ? std::string() : config.config_path + ": ";
-}
-
 void refuse_what_cannot_fit(const ExperimentConfig& config, const MemoryPlan& memory, std::size_t to_fit) {
   if (to_fit == 0 || memory.fits() || config.execution.force_memory) return;
   const std::string per_process =
