@@ -20,6 +20,9 @@
 #include "core/distributed/evaluation.hpp"
 #include "core/distributed/mpi_session.hpp"
 #include "core/eval/metrics.hpp"
+#include "core/linalg/dense_linalg.hpp"
+#include "core/linalg/edlae_full_rank.hpp"
+#include "core/linalg/eigen.hpp"
 #include "core/solver/models.hpp"
 #include "core/util/memory.hpp"
 #include "core/util/timer.hpp"
@@ -45,17 +48,84 @@ void print_stage(bool root, const char* stage, double seconds, const std::string
 struct Settings {
   std::size_t n = 10000, users = 20000, per_user = 50, heldout = 2000, rank = 100;
   int block = distributed::kDefaultBlock;
+  bool local = false;  // the single-process backend's kernels on the same data, for comparison
+  std::string eigen = "auto";
 };
+
+struct BenchData {
+  BinaryCsr train;
+  HeldOutSet set;
+};
+
+BenchData bench_data(const Settings& s) {
+  std::mt19937_64 rng(1);
+  BenchData d{random_rows(s.users, s.n, s.per_user, rng), {}};
+  d.set.fold_in = random_rows(s.heldout, s.n, s.per_user / 2, rng);
+  d.set.held_out = random_rows(s.heldout, s.n, s.per_user / 2, rng);
+  for (std::size_t u = 0; u < s.heldout; ++u) d.set.uids.push_back(u);
+  return d;
+}
+
+void print_peak_rss(const std::string& what) {
+  std::cout << "\npeak RSS " << what << " " << format_bytes(peak_rss_bytes()) << "\n";
+}
+
+// The same stages with the kernels the local solvers use (dense_gram, spd_inverse_in_place,
+// edlae_full_rank_in_place, top_eigenpairs with its automatic method, one gemm for U), on one
+// process: the reference the distributed figures are set against.
+void run_local_stages(const Settings& s) {
+  const BenchData d = bench_data(s);
+  std::cout << "backend local (BLAS threads as OPENBLAS_NUM_THREADS gives); train " << s.users << " users x " << s.n
+            << " items, " << d.train.nnz() << " interactions; " << s.heldout << " held-out users\n\n";
+  Timer total, stage;
+  const arma::vec lambda = lambda_diagonal(item_counts(d.train), 50, 0.25);
+  arma::mat C;
+  dense_gram(d.train, C);
+  C.diag() += lambda;
+  print_stage(true, "Gram G + Lambda (dense_gram)", stage.seconds());
+  stage.restart();
+  spd_inverse_in_place(C);
+  print_stage(true, "inverse (potrf + potri + mirror)", stage.seconds());
+  const arma::vec c = C.diag();
+  stage.restart();
+  {
+    arma::mat B = C;
+    edlae_full_rank_in_place(B);
+    const DenseItemModel<double> model(std::move(B));
+    print_stage(true, "B^ (copy of C, column scaling)", stage.seconds());
+    stage.restart();
+    const EvaluationResult r = evaluate(model, d.set, default_metrics());
+    print_stage(true, "evaluate B^ (dense model)", stage.seconds(), "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean));
+  }
+  stage.restart();
+  const arma::vec sdiag = 1.0 / c;
+  arma::mat M;
+  dense_gram(d.train, M);
+  M.diag() += lambda;
+  shrunk_gram_in_place(M, C, sdiag);
+  EigenOptions eigen;
+  eigen.method = parse_eigen_method(s.eigen);
+  const TopEigenpairs<double> eig = top_eigenpairs(M, s.rank, eigen);
+  M.reset();
+  arma::mat SV = eig.vectors;
+  SV.each_col() %= sdiag;
+  const arma::mat U = eig.vectors - C * SV;
+  print_stage(true, ("Algorithm 1 factors, rank " + std::to_string(s.rank)).c_str(), stage.seconds(),
+              "(eigen-matrix, " + eig.method + " eigen " + std::to_string(eig.seconds) + " s, gemm)");
+  stage.restart();
+  const EvaluationResult r = evaluate(LowRankModel<double>(U, eig.vectors), d.set, default_metrics());
+  print_stage(true, "evaluate rank-k model (local code)", stage.seconds(),
+              "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean));
+  print_stage(true, "total", total.seconds());
+  print_peak_rss("(one process)");
+}
 
 void run_stages(const distributed::MpiSession& session, const Settings& s) {
   using namespace distributed;
   const bool root = session.is_root();
-  std::mt19937_64 rng(1);
-  const BinaryCsr train = random_rows(s.users, s.n, s.per_user, rng);
-  HeldOutSet set;
-  set.fold_in = random_rows(s.heldout, s.n, s.per_user / 2, rng);
-  set.held_out = random_rows(s.heldout, s.n, s.per_user / 2, rng);
-  for (std::size_t u = 0; u < s.heldout; ++u) set.uids.push_back(u);
+  const BenchData d = bench_data(s);
+  const BinaryCsr& train = d.train;
+  const HeldOutSet& set = d.set;
   const ProcessGrid grid;
   if (root)
     std::cout << "processes " << grid.size() << " (grid " << grid.rows() << " x " << grid.cols() << "), block " << s.block
@@ -80,9 +150,12 @@ void run_stages(const distributed::MpiSession& session, const Settings& s) {
                 "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean));
   }
   stage.restart();
-  const LowRankFactors<double> f = cf.factors(Shrinkage::zero_diagonal, static_cast<int>(s.rank));
+  EigenOptions eigen;
+  eigen.method = parse_eigen_method(s.eigen);
+  const LowRankFactors<double> f = cf.factors(Shrinkage::zero_diagonal, static_cast<int>(s.rank), eigen);
   print_stage(root, ("Algorithm 1 factors, rank " + std::to_string(s.rank)).c_str(), slowest(stage.seconds()),
-              "(eigen-matrix, pdsyevr, pdgemm, gather)");
+              "(eigen-matrix, " + f.method + (f.matrix_products ? ", " + std::to_string(f.matrix_products) + " block products" : "") +
+                  ", U = V - C S V)");
   stage.restart();
   const EvaluationResult r = evaluate(LowRankModel<double>(f.U, f.V), set, default_metrics());
   print_stage(root, "evaluate rank-k model (local code)", slowest(stage.seconds()),
@@ -114,6 +187,9 @@ int bench_distributed(const Arguments& args) {
   cl.option("--heldout", s.heldout, "H", "held-out users scored (default 2000)")->check(cli::integer_at_least(1));
   cl.option("--rank", s.rank, "K", "rank of Algorithm 1 (default 100)")->check(cli::integer_at_least(1));
   cl.option("--block", s.block, "B", "block size of the distribution (default 256)")->check(cli::integer_in(1, 65536));
+  cl.option("--eigen", s.eigen, "M", "top-k eigensolver of Algorithm 1: auto, block or dense (pdsyevr / syevr)")
+      ->check(CLI::IsMember({"auto", "block", "dense"}));
+  cl.flag("--local", s.local, "the same stages on the single-process backend's kernels (one process only)");
   if (!cl.parse(args)) return 0;
   if (s.rank > s.n || s.per_user >= s.n) throw Error(command + ": --rank and --per-user must be below --items");
   distributed::MpiSession session(nullptr, nullptr);
@@ -122,8 +198,12 @@ int bench_distributed(const Arguments& args) {
     for (const auto& a : args) std::cout << " " << a;
     std::cout << "\nmachine: " << machine_description() << "\n";
   }
+  if (s.local && session.size() > 1) throw Error(command + ": --local runs on one process, not under mpirun -np " + std::to_string(session.size()));
   return distributed::run_or_abort([&] {
-    run_stages(session, s);
+    if (s.local)
+      run_local_stages(s);
+    else
+      run_stages(session, s);
     return 0;
   });
 #else

@@ -10,6 +10,7 @@
 
 #include "core/distributed/block_cyclic_matrix.hpp"
 #include "core/distributed/closed_form.hpp"
+#include "core/distributed/distributed_eigen.hpp"
 #include "core/distributed/distributed_linalg.hpp"
 #include "core/distributed/evaluation.hpp"
 #include "core/distributed/mpi_session.hpp"
@@ -168,6 +169,57 @@ TEST_CASE("distributed factors give the single-process low-rank models on a smal
         CHECK(arma::abs(f.U * f.V.t() - W_local).max() < 1e-9 * arma::abs(W_local).max());
       }
   }
+}
+
+TEST_CASE("a block of vectors times a block-cyclic matrix: every process gets A Q, and a perturbed block shows") {
+  ProcessGrid grid;
+  const arma::uword n = 90;
+  arma::arma_rng::set_seed(3);
+  const arma::mat A_full = arma::randn(n, n), Q = arma::randn(n, 7);  // the same draws on every process
+  BlockCyclicMatrix<double> A(grid, static_cast<int>(n), static_cast<int>(n), 8);
+  for (int lj = 0; lj < A.local_cols(); ++lj)
+    for (int li = 0; li < A.local_rows(); ++li)
+      A.local().at(li, lj) = A_full.at(A.global_row(li), A.global_col(lj));
+  const arma::mat expected = A_full * Q;
+  CHECK(arma::abs(replicated_product(A, Q) - expected).max() < 1e-12 * arma::abs(expected).max());
+  perturb_one_block(A, last_rank(), 0.5);
+  CHECK(arma::abs(replicated_product(A, Q) - expected).max() > 0.1);
+}
+
+TEST_CASE("Algorithm 1 and the unconstrained factors by the block method on distributed products equal pdsyevr's and the local ones") {
+  // n = 400, k = 10: the block method's basis fits in n / 2, so "auto" takes it; several blocks of 16
+  // per process in each direction at P = 4.
+  const BinaryCsr X = test::random_binary(900, 400, 0.05, 11);
+  ProcessGrid grid;
+  LinalgCache cache(X);
+  FitContext ctx(cache);
+  const Registry registry = builtin_registry();
+  DistributedClosedForm<double> dist(grid, X, Regularizer{20.0, 0.25}, 16);
+  EigenOptions dense;
+  dense.method = EigenMethod::dense;
+  for (auto [name, kind] : {std::pair{"closed_form_approx", Shrinkage::zero_diagonal}, {"unconstrained", Shrinkage::ridge}}) {
+    CAPTURE(name);
+    const LowRankFactors<double> by_blocks = dist.factors(kind, 10);
+    const LowRankFactors<double> by_pdsyevr = dist.factors(kind, 10, dense);
+    CHECK(by_blocks.method == "block");
+    CHECK(by_blocks.matrix_products > 0);
+    CHECK(by_pdsyevr.method == "scalapack pdsyevr");
+    CHECK(by_blocks.max_residual <= 1e-10);
+    CHECK(arma::abs(by_blocks.values - by_pdsyevr.values).max() < 1e-9 * by_pdsyevr.values(0));
+    const arma::mat W_blocks = by_blocks.U * by_blocks.V.t(), W_pdsyevr = by_pdsyevr.U * by_pdsyevr.V.t();
+    CHECK(arma::abs(W_blocks - W_pdsyevr).max() < 1e-8 * arma::abs(W_pdsyevr).max());
+    const SolverSpec spec = parse_solver_spec(registry, std::string(name) + ":rank=10,lambda=20,p=0.25,eigen=block");
+    const auto model = spec.solver->fit(ctx, spec.params);
+    const auto& low = dynamic_cast<const LowRankModel<double>&>(*model);
+    CHECK(arma::abs(W_blocks - low.U() * low.V().t()).max() < 1e-8 * arma::abs(W_pdsyevr).max());
+    // The eigenvalue after the cut-off (the eigen-gap of the report), which pdsyevr need not compute.
+    REQUIRE(low.report().eigen.has_value());
+    CHECK(std::abs(by_blocks.next_value - low.report().eigen->next_value) < 1e-9 * by_pdsyevr.values(0));
+  }
+  EigenOptions arpack;
+  arpack.method = EigenMethod::arpack;
+  CHECK_THROWS_WITH_AS(dist.factors(Shrinkage::zero_diagonal, 10, arpack),
+                       doctest::Contains("no distributed form"), Error);
 }
 
 namespace {

@@ -175,6 +175,32 @@ TEST_CASE("the block method reports its work and converges on a large cluster") 
   CHECK(max_residual(M, r) <= 1e-9 * 100);
 }
 
+TEST_CASE("the block method on an operator given by its block products equals it on the stored matrix") {
+  const arma::mat M = with_spectrum(decaying(300), 4);
+  std::size_t calls = 0;
+  const BlockProduct<double> product = [&](const arma::mat& Q, arma::mat& out) {
+    ++calls;
+    out = M * Q;
+  };
+  arma::mat work = M;
+  EigenOptions options;
+  options.method = EigenMethod::block;
+  const auto stored = top_eigenpairs(work, 12, options);
+  const auto by_products = top_eigenpairs_by_blocks<double>(M.n_rows, product, 12, options);
+  CHECK(by_products.method == "block");
+  CHECK(calls == by_products.matrix_products);
+  CHECK(by_products.matrix_products == stored.matrix_products);
+  CHECK(arma::abs(by_products.values - stored.values).max() == 0.0);  // the same iteration, the same products
+  CHECK(by_products.next_value == stored.next_value);
+  CHECK(arma::abs(by_products.vectors - stored.vectors).max() == 0.0);
+  CHECK(block_method_fits(300, 12));
+  CHECK(block_method_elements(300, 12) > 300 * 13);
+  // An operator the method's basis would not fit in: refused, not silently answered.
+  CHECK_FALSE(block_method_fits(300, 140));
+  CHECK_THROWS_WITH_AS(top_eigenpairs_by_blocks<double>(M.n_rows, product, 140, options),
+                       doctest::Contains("basis would exceed n / 2"), Error);
+}
+
 TEST_CASE("a rank-deficient matrix: pairs beyond the rank are zero eigenpairs with small residuals") {
   // 20 nonzero eigenvalues, 480 zeros: the Krylov space becomes invariant and must be refilled.
   arma::vec s(500, arma::fill::zeros);

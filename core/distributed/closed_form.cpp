@@ -5,9 +5,11 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include <mpi.h>
 
+#include "core/distributed/distributed_eigen.hpp"
 #include "core/distributed/distributed_linalg.hpp"
 #include "core/distributed/scalapack.hpp"
 #include "core/linalg/dense_linalg.hpp"
@@ -18,13 +20,6 @@ namespace aelab::distributed {
 
 namespace {
 
-arma::vec item_counts(const BinaryCsr& X) {
-  const auto counts = X.column_counts();
-  arma::vec g(counts.size());
-  for (std::size_t j = 0; j < counts.size(); ++j) g[j] = static_cast<double>(counts[j]);
-  return g;
-}
-
 int checked_items(const BinaryCsr& X) {
   if (X.n_cols() == 0) throw Error("the training data has no items");
   if (X.n_cols() > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2))
@@ -34,10 +29,21 @@ int checked_items(const BinaryCsr& X) {
 
 }  // namespace
 
-std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k, std::size_t element_bytes) {
+DistributedEigen distributed_eigen_method(std::size_t n, std::size_t k, const EigenOptions& options) {
+  if (options.method == EigenMethod::arpack)
+    throw Error("eigen: \"arpack\" has no distributed form on the scalapack backend; use \"auto\", \"block\" or \"dense\"");
+  if (options.method == EigenMethod::dense || !block_method_fits(n, k, options)) return DistributedEigen::pdsyevr;
+  return DistributedEigen::block;
+}
+
+std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k, std::size_t element_bytes,
+                                          const EigenOptions& options) {
   const std::size_t p = static_cast<std::size_t>(std::max(1, processes));
   const std::size_t share = n * n / p + n;
   if (k == 0) return element_bytes * 2 * share;
+  // C and the eigen-matrix; rank 0's bases; the replicated V, S V, U and the partial products.
+  if (distributed_eigen_method(n, k, options) == DistributedEigen::block)
+    return element_bytes * (2 * share + block_method_elements(n, k, options) + 5 * n * (k + 1));
   // pdsyevr's tridiagonal reduction (pdsyntrd) takes an optimal workspace of (n / floor(sqrt P))^2
   // elements: one more share on a square grid, more on others (n^2 at P = 2).
   const std::size_t root = static_cast<std::size_t>(std::sqrt(static_cast<double>(p)));
@@ -101,11 +107,44 @@ double DistributedClosedForm<T>::eigen_residual(const BlockCyclicMatrix<T>& M, c
 }
 
 template <typename T>
-LowRankFactors<T> DistributedClosedForm<T>::factors(Shrinkage kind, int k_max) const {
+LowRankFactors<T> DistributedClosedForm<T>::factors(Shrinkage kind, int k_max, const EigenOptions& options) const {
   const int n = C_.rows();
   if (k_max < 1 || k_max > n)
     throw Error("rank: " + std::to_string(k_max) + " outside 1.." + std::to_string(n) + " (the number of items)");
   const arma::vec s = shrinkage_diagonal(kind);
+  if (distributed_eigen_method(static_cast<std::size_t>(n), static_cast<std::size_t>(k_max), options) ==
+      DistributedEigen::block)
+    return factors_by_blocks(s, k_max, options);
+  return factors_by_pdsyevr(s, k_max);
+}
+
+template <typename T>
+LowRankFactors<T> DistributedClosedForm<T>::factors_by_blocks(const arma::vec& s, int k_max,
+                                                              const EigenOptions& options) const {
+  TopEigenpairs<T> eig;
+  {
+    BlockCyclicMatrix<T> M(grid_, C_.rows(), C_.cols(), block_);
+    eigen_matrix(M, s);
+    eig = distributed_top_eigenpairs(M, static_cast<std::size_t>(k_max), options);
+  }
+  // U = V - C (S V).
+  arma::Mat<T> SV = eig.vectors;
+  SV.each_col() %= arma::conv_to<arma::Col<T>>::from(s);
+  LowRankFactors<T> out;
+  out.U = eig.vectors - replicated_product(C_, SV);
+  out.V = std::move(eig.vectors);
+  out.values = arma::conv_to<arma::vec>::from(eig.values);
+  out.max_residual = eig.max_residual;
+  out.method = eig.method;
+  out.matrix_products = eig.matrix_products;
+  out.next_value = eig.next_value;
+  out.tolerance = eig.tolerance;
+  return out;
+}
+
+template <typename T>
+LowRankFactors<T> DistributedClosedForm<T>::factors_by_pdsyevr(const arma::vec& s, int k_max) const {
+  const int n = C_.rows();
   arma::vec ascending;
   std::unique_ptr<BlockCyclicMatrix<T>> V;
   double residual = 0;
@@ -141,8 +180,11 @@ LowRankFactors<T> DistributedClosedForm<T>::factors(Shrinkage kind, int k_max) c
   LowRankFactors<T> out;
   out.U = arma::fliplr(U.gathered_columns(m)).eval().head_cols(k);
   out.V = arma::fliplr(V->gathered_columns(m)).eval().head_cols(k);
-  out.values = arma::vec(arma::flipud(ascending)).head(k);
+  const arma::vec descending = arma::flipud(ascending);
+  out.values = descending.head(k);
+  if (descending.n_elem > k) out.next_value = descending[k];
   out.max_residual = residual;
+  out.method = std::is_same_v<T, float> ? "scalapack pssyevr" : "scalapack pdsyevr";
   return out;
 }
 

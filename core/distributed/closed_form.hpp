@@ -7,10 +7,13 @@
 //    model), gathered on every process as n x k matrices: one decomposition at the largest rank of a
 //    sweep, every smaller rank is a prefix of its columns.
 // T is double or float (ScaLAPACK's pd* or ps* routines).
+#include <string>
+
 #include <armadillo>
 
 #include "core/data/binary_csr.hpp"
 #include "core/distributed/block_cyclic_matrix.hpp"
+#include "core/linalg/eigen.hpp"
 #include "core/linalg/regularizer.hpp"
 
 namespace aelab::distributed {
@@ -29,14 +32,24 @@ struct LowRankFactors {
   arma::vec values; // eigenvalues of W_S^T G_L W_S, descending
   // max_c ||M v_c - theta_c v_c|| / theta_1 for the eigen-matrix M, measured after the decomposition.
   double max_residual = 0;
+  std::string method;           // the eigensolver that ran: "block" or "scalapack pdsyevr" / "pssyevr"
+  std::size_t matrix_products = 0;  // block products (block method)
+  double next_value = arma::datum::nan;  // the eigenvalue after the k_max-th, when computed
+  double tolerance = arma::datum::nan;   // the residual tolerance the block method applied
 };
 
+// The eigensolver of a rank-k fit: the block method (distributed products, rank 0 iterating) unless
+// `eigen` asks for dense or the block method's basis would exceed n / 2; then pdsyevr. "arpack" has
+// no distributed form: an error naming it.
+enum class DistributedEigen { block, pdsyevr };
+DistributedEigen distributed_eigen_method(std::size_t n, std::size_t k, const EigenOptions& options);
+
 // Peak bytes one process allocates for a fit at rank k (0: rank full) on P processes: its n^2/P
-// share of C and of the model (rank full) or of the eigen-matrix and pdsyevr's vector array plus
-// pdsyevr's (n / floor(sqrt P))^2 workspace (rank k), the gathered n x k factors and their
-// distributed copies (docs/DISTRIBUTED.md).
+// share of C and of the model (rank full) or of the eigen-matrix and, with pdsyevr, its vector array
+// and (n / floor(sqrt P))^2 workspace; the block method's bases (rank 0) and the n x k factors
+// (docs/DISTRIBUTED.md).
 std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k,
-                                          std::size_t element_bytes = sizeof(double));
+                                          std::size_t element_bytes = sizeof(double), const EigenOptions& options = {});
 
 template <typename T>
 class DistributedClosedForm {
@@ -55,16 +68,19 @@ class DistributedClosedForm {
 
   // The dense full-rank model W_S in a new distributed matrix (C is kept for later fits).
   BlockCyclicMatrix<T> full_rank_model(Shrinkage kind) const;
-  // The factors at rank k_max: eigen-matrix formed in O(n^2/P), pdsyevr, U = V - C (S V) by pdgemm.
-  // The eigenpairs' residual is measured (one more n^2 k product) and a residual above 1e-6 is an
-  // error: a ScaLAPACK failure inside pdsyevr may only print a line and leave info at 0.
-  // Peak: three n^2/P matrices (C, the eigen-matrix, pdsyevr's n x n vector array).
-  LowRankFactors<T> factors(Shrinkage kind, int k_max) const;
+  // The factors at rank k_max: eigen-matrix formed in O(n^2/P), its top eigenpairs (block method or
+  // pdsyevr, distributed_eigen_method), U = V - C (S V) by distributed products.
+  // The block method measures its residuals; after pdsyevr they are measured (one more n^2 k product)
+  // and a residual above 1e-6 is an error: a ScaLAPACK failure inside pdsyevr may only print a line
+  // and leave info at 0. Peak: two n^2/P matrices (C, the eigen-matrix), three with pdsyevr.
+  LowRankFactors<T> factors(Shrinkage kind, int k_max, const EigenOptions& options = {}) const;
 
  private:
   // M <- W_S^T G_L W_S for S = diagMat(s), rebuilt from X (docs/MATH.md §2.0).
   void eigen_matrix(BlockCyclicMatrix<T>& M, const arma::vec& s) const;
   double eigen_residual(const BlockCyclicMatrix<T>& M, const BlockCyclicMatrix<T>& V, const arma::vec& values) const;
+  LowRankFactors<T> factors_by_blocks(const arma::vec& s, int k_max, const EigenOptions& options) const;
+  LowRankFactors<T> factors_by_pdsyevr(const arma::vec& s, int k_max) const;
 
   const ProcessGrid& grid_;
   const BinaryCsr& train_;

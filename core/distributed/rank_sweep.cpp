@@ -4,6 +4,7 @@
 
 #include "core/distributed/closed_form.hpp"
 #include "core/distributed/evaluation.hpp"
+#include "core/linalg/dense_linalg.hpp"
 #include "core/linalg/objective.hpp"
 #include "core/solver/models.hpp"
 #include "core/solver/standard_params.hpp"
@@ -63,11 +64,6 @@ Shrinkage shrinkage_of(const Solver& solver) {
   return solver.traits().shrinkage == ShrinkageForm::lambda ? Shrinkage::ridge : Shrinkage::zero_diagonal;
 }
 
-arma::vec item_counts(const BinaryCsr& X) {
-  const auto counts = X.column_counts();
-  return arma::conv_to<arma::vec>::from(std::vector<double>(counts.begin(), counts.end()));
-}
-
 std::vector<EvaluationResult> evaluate_parts(const RankSweepRequest& request,
                                              const std::function<EvaluationResult(const HeldOutSet&)>& evaluate_on) {
   std::vector<EvaluationResult> results;
@@ -77,10 +73,10 @@ std::vector<EvaluationResult> evaluate_parts(const RankSweepRequest& request,
 }
 
 template <typename T>
-FitReport backend_report(const ProcessGrid& grid, int block, std::size_t n, std::size_t k) {
+FitReport backend_report(const ProcessGrid& grid, int block, std::size_t n, std::size_t k, const EigenOptions& eigen) {
   FitReport report;
   report.dtype = std::is_same_v<T, float> ? Dtype::float32 : Dtype::float64;
-  report.memory_estimate_bytes = closed_form_bytes_per_process(n, grid.size(), k, sizeof(T));
+  report.memory_estimate_bytes = closed_form_bytes_per_process(n, grid.size(), k, sizeof(T), eigen);
   report.fact("backend", "scalapack");
   report.fact("processes", grid.size());
   report.fact("grid", std::to_string(grid.rows()) + "x" + std::to_string(grid.cols()));
@@ -97,6 +93,7 @@ void DistributedRankSweep::run_in(Kept<T>& kept, const RankSweepRequest& request
   const BinaryCsr& train = *request.train;
   const ParamSet& first = request.points.front();
   const Shrinkage kind = shrinkage_of(solver);
+  const EigenOptions eigen_options = standard_eigen_options(first);
   const std::optional<Regularizer> reg = standard_regularizer(first);
   if (!reg) throw Error("solver " + solver.name() + " has no standard lambda and p");
   std::size_t k_max = 0;
@@ -119,7 +116,7 @@ void DistributedRankSweep::run_in(Kept<T>& kept, const RankSweepRequest& request
 
   if (k_max > 0) {
     Timer stage;
-    const LowRankFactors<T> f = form.factors(kind, static_cast<int>(k_max));
+    const LowRankFactors<T> f = form.factors(kind, static_cast<int>(k_max), eigen_options);
     const double eigen_seconds = stage.seconds();
     // G U = V Theta + (S - Lambda) U from the eigenpairs (docs/MATH.md §2.5): O(n k).
     const arma::Mat<T> GU = f.V * arma::diagmat(arma::conv_to<arma::Col<T>>::from(f.values)) +
@@ -131,19 +128,22 @@ void DistributedRankSweep::run_in(Kept<T>& kept, const RankSweepRequest& request
       const arma::uword k = rank.k;
       SweptModel model;
       model.params = params;
-      model.report = backend_report<T>(grid_, block_, train.n_cols(), k_max);
+      model.report = backend_report<T>(grid_, block_, train.n_cols(), k_max, eigen_options);
       stamp_inverse(model.report);
       if (first_model) model.report.seconds.set("eigen", eigen_seconds);
       first_model = false;
       const arma::Mat<T> U = f.U.cols(0, k - 1), V = f.V.cols(0, k - 1);
       model.report.objective = edlae_objective_from_gu(g, lambda, U, V, arma::Mat<T>(GU.cols(0, k - 1)));
       EigenReport eigen;
-      eigen.method = std::is_same_v<T, float> ? "scalapack pssyevr" : "scalapack pdsyevr";
+      eigen.method = f.method;
       eigen.k_computed = k_max;
+      eigen.matrix_products = f.matrix_products;
       eigen.value_at_cutoff = f.values(k - 1);
-      eigen.next_value = k < k_max ? f.values(k) : arma::datum::nan;
-      eigen.gap = eigen.relative_gap = arma::datum::nan;
+      eigen.next_value = k < k_max ? f.values(k) : f.next_value;
+      eigen.gap = eigen.value_at_cutoff - eigen.next_value;
+      eigen.relative_gap = eigen.gap / std::abs(f.values(0));
       eigen.max_residual = f.max_residual;
+      eigen.tolerance = f.tolerance;
       model.report.eigen = eigen;
       model.fit_seconds = since_last.seconds();
       model.report.seconds.set("total", model.fit_seconds);
@@ -159,7 +159,7 @@ void DistributedRankSweep::run_in(Kept<T>& kept, const RankSweepRequest& request
   if (!request.points.back().rank(kRankParam).full) return;
   SweptModel model;
   model.params = request.points.back();
-  model.report = backend_report<T>(grid_, block_, train.n_cols(), 0);
+  model.report = backend_report<T>(grid_, block_, train.n_cols(), 0, eigen_options);
   stamp_inverse(model.report);
   Timer stage;
   const BlockCyclicMatrix<T> W = form.full_rank_model(kind);

@@ -38,6 +38,9 @@ std::string backend_refusal(const Solver& solver, const ParamSet& params, const 
     return why + "it has no closed form W = I - C S" + which;
   if (!params.rank(kRankParam).full && !t.shrinkage_ranks)
     return why + "its rank " + std::to_string(params.rank(kRankParam).k) + " model is iterative" + which;
+  if (!params.rank(kRankParam).full && params.has(kEigenParam) && params.string(kEigenParam) == "arpack")
+    return "solver " + solver.name() + ": eigen \"arpack\" has no distributed form on the scalapack backend; use "
+           "\"auto\", \"block\" or \"dense\"";
   return "";
 }
 
@@ -58,7 +61,8 @@ std::string precondition_failure(const SplitData& split, const Solver& solver, c
     return "rank: " + std::to_string(rank.k) + " exceeds the number of items (" + std::to_string(split.n_items()) + ")";
   const int local = processes_on_this_node();
   const std::size_t bytes =
-      closed_form_bytes_per_process(split.n_items(), grid.size(), rank.full ? 0 : rank.k, dtype_bytes(options.dtype));
+      closed_form_bytes_per_process(split.n_items(), grid.size(), rank.full ? 0 : rank.k, dtype_bytes(options.dtype),
+                                    standard_eigen_options(params));
   try {
     ensure_memory(bytes * static_cast<std::size_t>(local),
                   "solver " + solver.name() + " on the scalapack backend at n = " + std::to_string(split.n_items()) +

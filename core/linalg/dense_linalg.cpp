@@ -51,6 +51,11 @@ void dense_gram(const BinaryCsr& X, arma::Mat<T>& G, int threads) {
   symmetrize_from_upper(G);
 }
 
+arma::vec item_counts(const BinaryCsr& X) {
+  const auto counts = X.column_counts();
+  return arma::conv_to<arma::vec>::from(std::vector<double>(counts.begin(), counts.end()));
+}
+
 arma::vec lambda_diagonal(const arma::vec& item_counts, double lambda, double p) {
   if (!(lambda >= 0)) throw Error("lambda must be >= 0, got " + std::to_string(lambda));
   if (!(p >= 0 && p < 1)) throw Error("p must be in [0, 1), got " + std::to_string(p));

@@ -15,6 +15,9 @@ namespace aelab {
 template <typename T>
 void dense_gram(const BinaryCsr& X, arma::Mat<T>& G, int threads = 0);
 
+// g = diag(X^T X): how many users hold each item, as the doubles the regularizer is built from.
+arma::vec item_counts(const BinaryCsr& X);
+
 // Lambda_jj = lambda + p / (1 - p) * g_j (docs/MATH.md §1). Requires lambda >= 0 and 0 <= p < 1.
 arma::vec lambda_diagonal(const arma::vec& item_counts, double lambda, double p);
 

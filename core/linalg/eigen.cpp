@@ -49,6 +49,51 @@ EigenMethod choose_eigen_method(std::size_t n, std::size_t k) {
   return EigenMethod::block;
 }
 
+namespace {
+
+// The k pairs kept and the next value split off when one pair beyond the cut-off was computed.
+template <typename T>
+void keep_leading(TopEigenpairs<T>& out, std::size_t n, std::size_t k, std::size_t want) {
+  if (out.values.n_elem != want || out.vectors.n_cols != want || out.vectors.n_rows != n)
+    throw Error(std::string("top_eigenpairs: the ") + out.method + " method returned " +
+                std::to_string(out.values.n_elem) + " of " + std::to_string(want) + " eigenpairs");
+  if (want > k) {
+    out.next_value = static_cast<double>(out.values[k]);
+    out.values.resize(k);
+    out.vectors.resize(n, k);
+  }
+}
+
+// One pair beyond the cut-off gives the eigen-gap (docs/MATH.md §6, item 5).
+std::size_t pairs_wanted(std::size_t n, std::size_t k) { return k < n ? k + 1 : k; }
+
+}  // namespace
+
+bool block_method_fits(std::size_t n, std::size_t k, const EigenOptions& options) {
+  return k >= 1 && k <= n && eigen_detail::block_fits(n, pairs_wanted(n, k), options);
+}
+
+std::size_t block_method_elements(std::size_t n, std::size_t k, const EigenOptions& options) {
+  return eigen_detail::block_elements(n, pairs_wanted(n, k), options);
+}
+
+template <typename T>
+TopEigenpairs<T> top_eigenpairs_by_blocks(std::size_t n, const BlockProduct<T>& product, std::size_t k,
+                                          const EigenOptions& options) {
+  if (!block_method_fits(n, k, options))
+    throw Error("top_eigenpairs: the block method cannot compute " + std::to_string(k) + " of " + std::to_string(n) +
+                " eigenpairs (its basis would exceed n / 2)");
+  const std::size_t want = pairs_wanted(n, k);
+  TopEigenpairs<T> out;
+  out.tolerance = effective_eigen_tolerance<T>(options.tolerance);
+  Timer timer;
+  eigen_detail::block_top<T>(n, product, want, options, out.tolerance, out);
+  out.method = eigen_method_name(EigenMethod::block);
+  keep_leading(out, n, k, want);
+  out.seconds = timer.seconds();
+  return out;
+}
+
 template <typename T>
 TopEigenpairs<T> top_eigenpairs(arma::Mat<T>& M, std::size_t k, const EigenOptions& options) {
   const std::size_t n = M.n_rows;
@@ -59,8 +104,7 @@ TopEigenpairs<T> top_eigenpairs(arma::Mat<T>& M, std::size_t k, const EigenOptio
     throw Error("top_eigenpairs: matrix too large for 32-bit LAPACK/ARPACK indices");
   if (!M.is_finite()) throw Error("top_eigenpairs: the matrix has NaN or infinite entries");
   const double tolerance = effective_eigen_tolerance<T>(options.tolerance);
-  // One pair beyond the cut-off gives the eigen-gap (docs/MATH.md §6, item 5).
-  const std::size_t want = k < n ? k + 1 : k;
+  const std::size_t want = pairs_wanted(n, k);
 
   EigenMethod method = options.method == EigenMethod::automatic ? choose_eigen_method(n, k) : options.method;
   // A forced iterative method that cannot run on this shape (it would need a basis as large as the
@@ -85,14 +129,7 @@ TopEigenpairs<T> top_eigenpairs(arma::Mat<T>& M, std::size_t k, const EigenOptio
       break;
   }
   out.method = eigen_method_name(method);
-  if (out.values.n_elem != want || out.vectors.n_cols != want || out.vectors.n_rows != n)
-    throw Error(std::string("top_eigenpairs: the ") + out.method + " method returned " +
-                std::to_string(out.values.n_elem) + " of " + std::to_string(want) + " eigenpairs");
-  if (want > k) {
-    out.next_value = static_cast<double>(out.values[k]);
-    out.values.resize(k);
-    out.vectors.resize(n, k);
-  }
+  keep_leading(out, n, k, want);
   out.seconds = timer.seconds();
   return out;
 }
@@ -125,5 +162,9 @@ template double effective_eigen_tolerance<float>(double);
 template double effective_eigen_tolerance<double>(double);
 template TopEigenpairs<float> top_eigenpairs<float>(arma::fmat&, std::size_t, const EigenOptions&);
 template TopEigenpairs<double> top_eigenpairs<double>(arma::mat&, std::size_t, const EigenOptions&);
+template TopEigenpairs<float> top_eigenpairs_by_blocks<float>(std::size_t, const BlockProduct<float>&, std::size_t,
+                                                              const EigenOptions&);
+template TopEigenpairs<double> top_eigenpairs_by_blocks<double>(std::size_t, const BlockProduct<double>&, std::size_t,
+                                                                const EigenOptions&);
 
 }  // namespace aelab

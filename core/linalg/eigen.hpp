@@ -10,6 +10,7 @@
 //            fraction of n (or n is small).
 // Eigenvectors of a rank sweep are nested: one call at the largest rank serves every smaller rank.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <armadillo>
@@ -55,6 +56,24 @@ struct TopEigenpairs {
 // 1 <= k <= n. Throws aelab::Error when the iteration does not converge within its limit.
 template <typename T>
 TopEigenpairs<T> top_eigenpairs(arma::Mat<T>& M, std::size_t k, const EigenOptions& options = {});
+
+// A symmetric n x n matrix known only by its products with blocks of vectors: out = M Q, with out
+// already sized n x Q.n_cols (to be written in place). For a matrix that no one process holds
+// (core/distributed/distributed_eigen.hpp).
+template <typename T>
+using BlockProduct = std::function<void(const arma::Mat<T>& Q, arma::Mat<T>& out)>;
+
+// The k largest eigenpairs of such an operator by the block method (options.method is not read), with
+// the pair after the cut-off when k < n, as top_eigenpairs. Throws aelab::Error when the method's basis
+// would not fit (block_method_fits) or the iteration does not converge within its limit.
+template <typename T>
+TopEigenpairs<T> top_eigenpairs_by_blocks(std::size_t n, const BlockProduct<T>& product, std::size_t k,
+                                          const EigenOptions& options = {});
+
+// Whether the block method can compute the k largest pairs (and the next) of an n x n matrix with a basis
+// of at most n / 2 vectors, and how many elements its bases and Ritz vectors then hold (memory estimates).
+bool block_method_fits(std::size_t n, std::size_t k, const EigenOptions& options = {});
+std::size_t block_method_elements(std::size_t n, std::size_t k, const EigenOptions& options = {});
 
 // The method `automatic` picks for (n, k).
 EigenMethod choose_eigen_method(std::size_t n, std::size_t k);

@@ -149,10 +149,22 @@ bool block_fits(std::size_t n, std::size_t want, const EigenOptions& options) {
   return 2 * plan.basis(want) <= n;
 }
 
+std::size_t block_elements(std::size_t n, std::size_t want, const EigenOptions& options) {
+  const std::size_t capacity = make_plan(n, want, options).basis(want);
+  // V and AV, then Y and MY of at most the capacity each, the locked vectors and the restart block.
+  return n * (4 * capacity + want + 2 * make_plan(n, want, options).block);
+}
+
 template <typename T>
 void block_top(const arma::Mat<T>& M, std::size_t want, const EigenOptions& options, double tolerance,
                TopEigenpairs<T>& out) {
-  const arma::uword n = M.n_rows;
+  const BlockProduct<T> product = [&M](const arma::Mat<T>& Q, arma::Mat<T>& target) { target = M * Q; };
+  block_top<T>(M.n_rows, product, want, options, tolerance, out);
+}
+
+template <typename T>
+void block_top(std::size_t n, const BlockProduct<T>& product, std::size_t want, const EigenOptions& options,
+               double tolerance, TopEigenpairs<T>& out) {
   const BlockPlan plan = make_plan(n, want, options);
   const std::size_t s = plan.block;
   const std::size_t max_cycles = options.max_iterations > 0 ? options.max_iterations : 500;
@@ -169,7 +181,7 @@ void block_top(const arma::Mat<T>& M, std::size_t want, const EigenOptions& opti
 
   auto multiply_into = [&](arma::uword first, const arma::Mat<T>& Q) {
     arma::Mat<T> target = columns(AV, first, Q.n_cols);
-    target = M * Q;
+    product(Q, target);
     ++products;
   };
 
@@ -265,5 +277,9 @@ void block_top(const arma::Mat<T>& M, std::size_t want, const EigenOptions& opti
 
 template void block_top<float>(const arma::fmat&, std::size_t, const EigenOptions&, double, TopEigenpairs<float>&);
 template void block_top<double>(const arma::mat&, std::size_t, const EigenOptions&, double, TopEigenpairs<double>&);
+template void block_top<float>(std::size_t, const BlockProduct<float>&, std::size_t, const EigenOptions&, double,
+                               TopEigenpairs<float>&);
+template void block_top<double>(std::size_t, const BlockProduct<double>&, std::size_t, const EigenOptions&, double,
+                                TopEigenpairs<double>&);
 
 }  // namespace aelab::eigen_detail

@@ -26,9 +26,15 @@ void arpack_top(const arma::Mat<T>& M, std::size_t want, double tolerance, std::
 // product with M is a gemm on a block of vectors. M must be fully stored.
 // Whether the block method's basis stays well below n (otherwise the dense method is cheaper and exact).
 bool block_fits(std::size_t n, std::size_t want, const EigenOptions& options);
+// Elements of the bases (V, M V), the locked vectors and the Ritz vectors and their products.
+std::size_t block_elements(std::size_t n, std::size_t want, const EigenOptions& options);
 template <typename T>
 void block_top(const arma::Mat<T>& M, std::size_t want, const EigenOptions& options, double tolerance,
                TopEigenpairs<T>& out);
+// The same on an operator of order n given by its block products (only `product` touches M).
+template <typename T>
+void block_top(std::size_t n, const BlockProduct<T>& product, std::size_t want, const EigenOptions& options,
+               double tolerance, TopEigenpairs<T>& out);
 
 // Relative residuals max_i ||M v_i - mu_i v_i|| / scale from the products MV = M * vectors.
 template <typename T>

@@ -13,11 +13,8 @@ arma::Mat<T>& stored_gram(arma::Mat<float>& f32, arma::Mat<double>& f64) {
 }
 }  // namespace
 
-LinalgCache::LinalgCache(const BinaryCsr& train, int threads) : train_(train), threads_(threads) {
-  const auto counts = train.column_counts();
-  item_counts_.set_size(counts.size());
-  for (std::size_t j = 0; j < counts.size(); ++j) item_counts_[j] = static_cast<double>(counts[j]);
-}
+LinalgCache::LinalgCache(const BinaryCsr& train, int threads)
+    : train_(train), threads_(threads), item_counts_(aelab::item_counts(train)) {}
 
 arma::vec LinalgCache::lambda_diagonal(const Regularizer& reg) const {
   return aelab::lambda_diagonal(item_counts_, reg.lambda, reg.p);

@@ -43,6 +43,24 @@ ParamSpec seed_param_spec() {
                 0, 9007199254740992.0);
 }
 
+ParamSpec eigen_param_spec() {
+  return choice(param_spec(kEigenParam, ParamType::string, "auto", "top-k eigensolver (auto: chosen from n and k)"),
+                {"auto", "arpack", "block", "dense"});
+}
+
+ParamSpec eigen_tolerance_param_spec() {
+  return ranged(param_spec(kEigenToleranceParam, ParamType::real, 1e-10,
+                           "relative residual every eigenpair must reach (floored at 200 eps of the dtype)"),
+                0, 1e-2, false, true);
+}
+
+EigenOptions standard_eigen_options(const ParamSet& params) {
+  EigenOptions options;
+  if (params.has(kEigenParam)) options.method = parse_eigen_method(params.string(kEigenParam));
+  if (params.has(kEigenToleranceParam)) options.tolerance = params.real(kEigenToleranceParam);
+  return options;
+}
+
 std::optional<Regularizer> standard_regularizer(const ParamSet& params) {
   if (!params.has(kLambdaParam) || !params.has(kDropoutParam)) return std::nullopt;
   return Regularizer{params.real(kLambdaParam), params.real(kDropoutParam)};

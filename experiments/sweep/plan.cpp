@@ -128,7 +128,7 @@ void largest_backend_fit(const ExperimentConfig& config, std::size_t n, const st
     for (std::size_t i : unit.points) {
       const Rank r = entry.points[i].rank(kRankParam);
       if (!r.full && r.k != k_max) continue;  // its share is the decomposition's at k_max
-      const std::size_t bytes = backend.fit_bytes_per_process(n, r.full ? 0 : k_max, unit.dtype);
+      const std::size_t bytes = backend.fit_bytes_per_process(n, r.full ? 0 : k_max, unit.dtype, entry.points[i]);
       if (bytes > largest) {
         largest = bytes;
         largest_what = entry.id + " " + entry.points[i].str();

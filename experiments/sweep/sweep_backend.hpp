@@ -59,8 +59,10 @@ class SweepBackend {
   virtual ProcessLayout layout() const = 0;
   // "" when `solver` at `params` can be fitted here, else one line saying why not.
   virtual std::string refusal(const Solver& solver, const ParamSet& params) const = 0;
-  // Peak bytes one process allocates for a fit at rank k (0: rank full), beyond the data.
-  virtual std::size_t fit_bytes_per_process(std::size_t n_items, std::size_t k, Dtype dtype) const = 0;
+  // Peak bytes one process allocates for a fit at rank k (0: rank full) with `params` (which may
+  // choose the eigensolver), beyond the data.
+  virtual std::size_t fit_bytes_per_process(std::size_t n_items, std::size_t k, Dtype dtype,
+                                            const ParamSet& params) const = 0;
 
   // True on exactly one process of the run.
   virtual bool writes_results() const = 0;

@@ -25,11 +25,8 @@ std::vector<ParamSpec> closed_form_params() {
       rank_param_spec(),
       lambda_param_spec(),
       dropout_param_spec(),
-      choice(param_spec("eigen", ParamType::string, "auto", "top-k eigensolver (auto: chosen from n and k)"),
-             {"auto", "arpack", "block", "dense"}),
-      ranged(param_spec("eigen_tolerance", ParamType::real, 1e-10,
-                        "relative residual every eigenpair must reach (floored at 200 eps of the dtype)"),
-             0, 1e-2, false, true),
+      eigen_param_spec(),
+      eigen_tolerance_param_spec(),
   };
 }
 
@@ -143,9 +140,7 @@ class ClosedFormFit {
     stage.restart();
     shrunk_gram_in_place(work, C, s_);
     seconds_.set("eigen_matrix", stage.seconds());
-    EigenOptions options;
-    options.method = parse_eigen_method(params_.string("eigen"));
-    options.tolerance = params_.real("eigen_tolerance");
+    const EigenOptions options = standard_eigen_options(params_);
     stage.restart();
     TopEigenpairs<T> eig = top_eigenpairs(work, k_max, options);
     seconds_.set("eigen", stage.seconds());

@@ -52,7 +52,6 @@ class ExactSolver : public Solver {
     return "low-rank EDLAE (Eq. 7) minimised to a stationary point by preconditioned L-BFGS";
   }
   std::vector<ParamSpec> params() const override {
-    const double inf = arma::datum::inf;
     return {
         rank_param_spec(),
         lambda_param_spec(),
