@@ -40,9 +40,16 @@ double slowest(double seconds) {
 
 void print_stage(bool root, const char* stage, double seconds, const std::string& note = "") {
   if (!root) return;
-  char line[200];
+  char line[400];
   std::snprintf(line, sizeof line, "%-34s %9.2f s  %s", stage, seconds, note.c_str());
   std::cout << line << std::endl;
+}
+
+// The largest peak RSS of any process so far, as text (collective).
+std::string largest_peak_rss() {
+  unsigned long rss = peak_rss_bytes();
+  MPI_Allreduce(MPI_IN_PLACE, &rss, 1, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
+  return "peak RSS so far " + format_bytes(rss);
 }
 
 struct Settings {
@@ -139,35 +146,41 @@ void run_stages(const distributed::MpiSession& session, const Settings& s) {
   MPI_Allreduce(MPI_IN_PLACE, &largest_share, 1, MPI_UNSIGNED_LONG, MPI_MAX, MPI_COMM_WORLD);
   print_stage(root, "Gram G + Lambda (local blocks)", slowest(cf.gram_seconds()));
   print_stage(root, "inverse (pdpotrf + pdpotri + mirror)", slowest(cf.inverse_seconds()),
-              "n x n share per process: " + format_bytes(largest_share));
+              "n x n share per process: " + format_bytes(largest_share) + "; " + largest_peak_rss());
   Timer stage;
   {
     const BlockCyclicMatrix<double> B = cf.full_rank_model(Shrinkage::zero_diagonal);
-    print_stage(root, "B^ (copy of C, column scaling)", slowest(stage.seconds()));
+    const double model_seconds = slowest(stage.seconds());
+    print_stage(root, "B^ (copy of C, column scaling)", model_seconds, largest_peak_rss());
     stage.restart();
     const EvaluationResult r = evaluate_distributed(B, set, default_metrics());
-    print_stage(root, "evaluate B^ block-cyclic", slowest(stage.seconds()),
-                "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean));
+    const double evaluate_seconds = slowest(stage.seconds());
+    print_stage(root, "evaluate B^ block-cyclic", evaluate_seconds,
+                "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean) + "; " + largest_peak_rss());
   }
   stage.restart();
   EigenOptions eigen;
   eigen.method = parse_eigen_method(s.eigen);
   const LowRankFactors<double> f = cf.factors(Shrinkage::zero_diagonal, static_cast<int>(s.rank), eigen);
-  print_stage(root, ("Algorithm 1 factors, rank " + std::to_string(s.rank)).c_str(), slowest(stage.seconds()),
+  const double factor_seconds = slowest(stage.seconds());
+  print_stage(root, ("Algorithm 1 factors, rank " + std::to_string(s.rank)).c_str(), factor_seconds,
               "(eigen-matrix, " + f.method + (f.matrix_products ? ", " + std::to_string(f.matrix_products) + " block products" : "") +
-                  ", U = V - C S V)");
+                  ", U = V - C S V); " + largest_peak_rss());
   stage.restart();
   const EvaluationResult r = evaluate(LowRankModel<double>(f.U, f.V), set, default_metrics());
   print_stage(root, "evaluate rank-k model (local code)", slowest(stage.seconds()),
               "ndcg@100 " + std::to_string(r.summary("ndcg@100").mean));
   print_stage(root, "total", slowest(total.seconds()));
-  unsigned long rss = peak_rss_bytes(), rss_max = 0, rss_sum = 0;
-  MPI_Reduce(&rss, &rss_max, 1, MPI_UNSIGNED_LONG, MPI_MAX, 0, MPI_COMM_WORLD);
+  unsigned long rss = peak_rss_bytes(), others = session.is_root() ? 0 : rss, others_max = 0, rss_sum = 0;
+  MPI_Reduce(&others, &others_max, 1, MPI_UNSIGNED_LONG, MPI_MAX, 0, MPI_COMM_WORLD);
   MPI_Reduce(&rss, &rss_sum, 1, MPI_UNSIGNED_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
   if (root)
-    std::cout << "\npeak RSS per process (largest) " << format_bytes(rss_max) << ", all processes "
+    std::cout << "\npeak RSS: rank 0 " << format_bytes(rss) << ", largest other process "
+              << (session.size() > 1 ? format_bytes(others_max) : std::string("-")) << ", all processes "
               << format_bytes(rss_sum) << "; model estimate per process "
-              << format_bytes(closed_form_bytes_per_process(s.n, grid.size(), s.rank)) << "\n";
+              << format_bytes(closed_form_bytes_per_process(s.n, grid.size(), s.rank, sizeof(double), eigen))
+              << " (rank 0: " << format_bytes(closed_form_rank0_extra_bytes(s.n, s.rank, sizeof(double), eigen))
+              << " more)\n";
 }
 
 }  // namespace
@@ -194,7 +207,7 @@ int bench_distributed(const Arguments& args) {
   if (s.rank > s.n || s.per_user >= s.n) throw Error(command + ": --rank and --per-user must be below --items");
   distributed::MpiSession session(nullptr, nullptr);
   if (session.is_root()) {
-    std::cout << "command: mpirun -np " << session.size() << " " << command;
+    std::cout << "command: " << (s.local ? "" : "mpirun -np " + std::to_string(session.size()) + " ") << command;
     for (const auto& a : args) std::cout << " " << a;
     std::cout << "\nmachine: " << machine_description() << "\n";
   }

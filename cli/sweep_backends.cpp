@@ -45,10 +45,10 @@ class ScalapackSweepBackend : public SweepBackend {
     return distributed::backend_refusal(solver, params, registry_);
   }
 
-  std::size_t fit_bytes_per_process(std::size_t n_items, std::size_t k, Dtype dtype,
-                                    const ParamSet& params) const override {
-    return distributed::closed_form_bytes_per_process(n_items, grid_.size(), k, dtype_bytes(dtype),
-                                                      standard_eigen_options(params));
+  FitBytes fit_bytes(std::size_t n_items, std::size_t k, Dtype dtype, const ParamSet& params) const override {
+    const EigenOptions eigen = standard_eigen_options(params);
+    return {distributed::closed_form_bytes_per_process(n_items, grid_.size(), k, dtype_bytes(dtype), eigen),
+            distributed::closed_form_rank0_extra_bytes(n_items, k, dtype_bytes(dtype), eigen)};
   }
 
   bool writes_results() const override { return session_.is_root(); }

@@ -175,12 +175,15 @@ TEST_CASE("solvers that cannot run distributed are refused with one line naming 
   const nlohmann::json refused[] = {
       iterative_entry,
       {{"id", "als"}, {"solver", "zero_diagonal"}, {"grid", {{"rank", {10}}, {"lambda", {30}}, {"p", {0.1}}}}},
-      {{"id", "popularity"}, {"solver", "popularity"}}};
+      {{"id", "popularity"}, {"solver", "popularity"}},
+      {{"id", "lanczos"}, {"solver", "closed_form_approx"}, {"fixed", {{"eigen", "arpack"}}},
+       {"grid", {{"rank", {10}}, {"lambda", {30}}, {"p", {0.25}}}}}};
   const std::string messages[] = {
       "solvers[1] (admm): solver admm cannot run on the scalapack backend: it has no closed form W = I - C S",
       "solvers[1] (als): solver zero_diagonal cannot run on the scalapack backend: its rank 10 model is iterative",
-      "solvers[1] (popularity): solver popularity cannot run on the scalapack backend"};
-  for (int i = 0; i < 3; ++i) {
+      "solvers[1] (popularity): solver popularity cannot run on the scalapack backend",
+      "solvers[1] (lanczos): solver closed_form_approx: eigen \"arpack\" has no distributed form on the scalapack backend"};
+  for (int i = 0; i < 4; ++i) {
     CAPTURE(messages[i]);
     const nlohmann::json config = on_scalapack(
         sweep_config(synthetic_data(200), {closed_form_entry({10, "full"}, {30}), refused[i]}, dir.file("out")), 16);
@@ -223,7 +226,7 @@ TEST_CASE("aelab run on the local backend refuses P launched copies, and a block
 TEST_CASE("--dry-run prints the memory per process, P, the grid and the block; the manifest records them") {
   TempDir dir;
   const nlohmann::json config = on_scalapack(
-      sweep_config(synthetic_data(300), nlohmann::json::array({closed_form_entry({10, 40, "full"}, {30})}), dir.file("out")), 16);
+      sweep_config(synthetic_data(300), nlohmann::json::array({closed_form_entry({5, 10, "full"}, {30})}), dir.file("out")), 16);
   const std::string path = write_config(dir, "config.json", config);
   std::map<int, nlohmann::json> memory;
   for (int processes : {1, 2}) {
@@ -249,12 +252,17 @@ TEST_CASE("--dry-run prints the memory per process, P, the grid and the block; t
     CHECK(execution["block"] == 16);
     memory[processes] = manifest["memory_estimate"];
     CHECK(memory[processes]["per_process"] == true);
-    // The largest fit is the rank sweep's decomposition at rank 40 (core/distributed/closed_form.hpp).
+    // The largest fit is the rank sweep's decomposition at rank 10 (core/distributed/closed_form.hpp),
+    // by the block method on these ~300 items.
     const std::size_t n = manifest["data"]["sizes"]["items"].get<std::size_t>();
     CHECK(memory[processes]["largest_fit_bytes"].get<std::size_t>() ==
-          aelab::distributed::closed_form_bytes_per_process(n, processes, 40, 8));
+          aelab::distributed::closed_form_bytes_per_process(n, processes, 10, 8));
+    // Rank 0 alone runs the block eigensolver's iteration: its bases are counted once per node.
+    const std::size_t extra = aelab::distributed::closed_form_rank0_extra_bytes(n, 10, 8);
+    CHECK(extra > 0);
+    CHECK(memory[processes]["leader_extra_bytes"].get<std::size_t>() == extra);
     CHECK(memory[processes]["node_bytes"].get<std::size_t>() ==
-          processes * memory[processes]["total_bytes"].get<std::size_t>());
+          processes * memory[processes]["total_bytes"].get<std::size_t>() + extra);
   }
   CHECK(memory[2]["largest_fit_bytes"].get<std::size_t>() < memory[1]["largest_fit_bytes"].get<std::size_t>());
 }

@@ -40,15 +40,30 @@ std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::siz
                                           const EigenOptions& options) {
   const std::size_t p = static_cast<std::size_t>(std::max(1, processes));
   const std::size_t share = n * n / p + n;
-  if (k == 0) return element_bytes * 2 * share;
-  // C and the eigen-matrix; rank 0's bases; the replicated V, S V, U and the partial products.
-  if (distributed_eigen_method(n, k, options) == DistributedEigen::block)
-    return element_bytes * (2 * share + block_method_elements(n, k, options) + 5 * n * (k + 1));
-  // pdsyevr's tridiagonal reduction (pdsyntrd) takes an optimal workspace of (n / floor(sqrt P))^2
-  // elements: one more share on a square grid, more on others (n^2 at P = 2).
-  const std::size_t root = static_cast<std::size_t>(std::sqrt(static_cast<double>(p)));
-  const std::size_t reduction = (n / root + 1) * (n / root + 1);
-  return element_bytes * (3 * share + reduction + 4 * n * k + 3 * n * k / p);
+  // The inverse: C and the mirror's second share, plus on grids of more than one row the transpose's
+  // buffers (pdtran), measured at 0.65-0.75 of a share (2.75 shares in all on 2 x 2 at n = 20,000,
+  // 2.1-2.2 on one-row grids; docs/BENCHMARKS.md): counted as one more share.
+  int grid_rows = 1, grid_cols = 1;
+  ProcessGrid::near_square(static_cast<int>(p), grid_rows, grid_cols);
+  const std::size_t inverse_stage = (grid_rows > 1 ? 3 : 2) * share;
+  std::size_t fit_stage = 2 * share;  // rank full: C and the model
+  if (k > 0 && distributed_eigen_method(n, k, options) == DistributedEigen::block) {
+    // C and the eigen-matrix; the replicated V, S V, U and their products; a block and its product.
+    fit_stage = 2 * share + 5 * n * (k + 1) + 2 * n * block_method_block_size(n, k, options);
+  } else if (k > 0) {
+    // pdsyevr's tridiagonal reduction (pdsyntrd) takes an optimal workspace of (n / floor(sqrt P))^2
+    // elements: one more share on a square grid, more on others (n^2 at P = 2).
+    const std::size_t root = static_cast<std::size_t>(std::sqrt(static_cast<double>(p)));
+    const std::size_t reduction = (n / root + 1) * (n / root + 1);
+    fit_stage = 3 * share + reduction + 4 * n * k + 3 * n * k / p;
+  }
+  return element_bytes * std::max(inverse_stage, fit_stage);
+}
+
+std::size_t closed_form_rank0_extra_bytes(std::size_t n, std::size_t k, std::size_t element_bytes,
+                                          const EigenOptions& options) {
+  if (k == 0 || distributed_eigen_method(n, k, options) != DistributedEigen::block) return 0;
+  return element_bytes * block_method_elements(n, k, options);
 }
 
 template <typename T>

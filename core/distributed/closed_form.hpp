@@ -44,12 +44,14 @@ struct LowRankFactors {
 enum class DistributedEigen { block, pdsyevr };
 DistributedEigen distributed_eigen_method(std::size_t n, std::size_t k, const EigenOptions& options);
 
-// Peak bytes one process allocates for a fit at rank k (0: rank full) on P processes: its n^2/P
+// Peak bytes every process allocates for a fit at rank k (0: rank full) on P processes: its n^2/P
 // share of C and of the model (rank full) or of the eigen-matrix and, with pdsyevr, its vector array
-// and (n / floor(sqrt P))^2 workspace; the block method's bases (rank 0) and the n x k factors
-// (docs/DISTRIBUTED.md).
+// and (n / floor(sqrt P))^2 workspace; the n x k factors and the block products (docs/DISTRIBUTED.md).
 std::size_t closed_form_bytes_per_process(std::size_t n, int processes, std::size_t k,
                                           std::size_t element_bytes = sizeof(double), const EigenOptions& options = {});
+// What rank 0 holds beyond that: the block method's bases and Ritz vectors (it alone iterates).
+std::size_t closed_form_rank0_extra_bytes(std::size_t n, std::size_t k, std::size_t element_bytes = sizeof(double),
+                                          const EigenOptions& options = {});
 
 template <typename T>
 class DistributedClosedForm {

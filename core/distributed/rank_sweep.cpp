@@ -76,7 +76,9 @@ template <typename T>
 FitReport backend_report(const ProcessGrid& grid, int block, std::size_t n, std::size_t k, const EigenOptions& eigen) {
   FitReport report;
   report.dtype = std::is_same_v<T, float> ? Dtype::float32 : Dtype::float64;
-  report.memory_estimate_bytes = closed_form_bytes_per_process(n, grid.size(), k, sizeof(T), eigen);
+  // This process's own estimate: rank 0 (which writes the report) also holds the iteration state.
+  report.memory_estimate_bytes = closed_form_bytes_per_process(n, grid.size(), k, sizeof(T), eigen) +
+                                 (grid.rank() == 0 ? closed_form_rank0_extra_bytes(n, k, sizeof(T), eigen) : 0);
   report.fact("backend", "scalapack");
   report.fact("processes", grid.size());
   report.fact("grid", std::to_string(grid.rows()) + "x" + std::to_string(grid.cols()));

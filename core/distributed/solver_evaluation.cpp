@@ -60,11 +60,13 @@ std::string precondition_failure(const SplitData& split, const Solver& solver, c
   if (!rank.full && rank.k > split.n_items())
     return "rank: " + std::to_string(rank.k) + " exceeds the number of items (" + std::to_string(split.n_items()) + ")";
   const int local = processes_on_this_node();
-  const std::size_t bytes =
-      closed_form_bytes_per_process(split.n_items(), grid.size(), rank.full ? 0 : rank.k, dtype_bytes(options.dtype),
-                                    standard_eigen_options(params));
+  const std::size_t k = rank.full ? 0 : rank.k;
+  const EigenOptions eigen = standard_eigen_options(params);
+  const std::size_t bytes = closed_form_bytes_per_process(split.n_items(), grid.size(), k, dtype_bytes(options.dtype), eigen);
+  // Rank 0's iteration state counted once per node, as if each hosted it.
+  const std::size_t extra = closed_form_rank0_extra_bytes(split.n_items(), k, dtype_bytes(options.dtype), eigen);
   try {
-    ensure_memory(bytes * static_cast<std::size_t>(local),
+    ensure_memory(bytes * static_cast<std::size_t>(local) + extra,
                   "solver " + solver.name() + " on the scalapack backend at n = " + std::to_string(split.n_items()) +
                       " (" + std::to_string(local) + " process(es) on this node of " + std::to_string(grid.size()) + ")",
                   options.force_memory);

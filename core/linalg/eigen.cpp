@@ -77,6 +77,10 @@ std::size_t block_method_elements(std::size_t n, std::size_t k, const EigenOptio
   return eigen_detail::block_elements(n, pairs_wanted(n, k), options);
 }
 
+std::size_t block_method_block_size(std::size_t n, std::size_t k, const EigenOptions& options) {
+  return eigen_detail::block_width(n, pairs_wanted(n, k), options);
+}
+
 template <typename T>
 TopEigenpairs<T> top_eigenpairs_by_blocks(std::size_t n, const BlockProduct<T>& product, std::size_t k,
                                           const EigenOptions& options) {

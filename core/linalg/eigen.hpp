@@ -74,6 +74,8 @@ TopEigenpairs<T> top_eigenpairs_by_blocks(std::size_t n, const BlockProduct<T>& 
 // of at most n / 2 vectors, and how many elements its bases and Ritz vectors then hold (memory estimates).
 bool block_method_fits(std::size_t n, std::size_t k, const EigenOptions& options = {});
 std::size_t block_method_elements(std::size_t n, std::size_t k, const EigenOptions& options = {});
+// The vectors per block product it will use.
+std::size_t block_method_block_size(std::size_t n, std::size_t k, const EigenOptions& options = {});
 
 // The method `automatic` picks for (n, k).
 EigenMethod choose_eigen_method(std::size_t n, std::size_t k);

@@ -149,6 +149,10 @@ bool block_fits(std::size_t n, std::size_t want, const EigenOptions& options) {
   return 2 * plan.basis(want) <= n;
 }
 
+std::size_t block_width(std::size_t n, std::size_t want, const EigenOptions& options) {
+  return make_plan(n, want, options).block;
+}
+
 std::size_t block_elements(std::size_t n, std::size_t want, const EigenOptions& options) {
   const std::size_t capacity = make_plan(n, want, options).basis(want);
   // V and AV, then Y and MY of at most the capacity each, the locked vectors and the restart block.

@@ -28,6 +28,7 @@ void arpack_top(const arma::Mat<T>& M, std::size_t want, double tolerance, std::
 bool block_fits(std::size_t n, std::size_t want, const EigenOptions& options);
 // Elements of the bases (V, M V), the locked vectors and the Ritz vectors and their products.
 std::size_t block_elements(std::size_t n, std::size_t want, const EigenOptions& options);
+std::size_t block_width(std::size_t n, std::size_t want, const EigenOptions& options);
 template <typename T>
 void block_top(const arma::Mat<T>& M, std::size_t want, const EigenOptions& options, double tolerance,
                TopEigenpairs<T>& out);

@@ -109,6 +109,7 @@ nlohmann::json MemoryPlan::to_json() const {
   if (layout) {
     out["per_process"] = true;
     out["processes_on_node"] = layout->processes_on_node;
+    out["leader_extra_bytes"] = leader_extra_bytes;
     out["node_bytes"] = node_bytes();
   }
   return out;
@@ -119,7 +120,7 @@ namespace {
 // The largest per-process share any unit needs on `backend`: a sweep's finite ranks come from one
 // decomposition at its largest rank, its rank full from the dense model.
 void largest_backend_fit(const ExperimentConfig& config, std::size_t n, const std::vector<FitUnit>& units,
-                         const SweepBackend& backend, std::size_t& largest, std::string& largest_what) {
+                         const SweepBackend& backend, FitBytes& largest, std::string& largest_what) {
   for (const auto& unit : units) {
     const auto& entry = config.solvers[unit.solver];
     std::size_t k_max = 0;
@@ -128,8 +129,8 @@ void largest_backend_fit(const ExperimentConfig& config, std::size_t n, const st
     for (std::size_t i : unit.points) {
       const Rank r = entry.points[i].rank(kRankParam);
       if (!r.full && r.k != k_max) continue;  // its share is the decomposition's at k_max
-      const std::size_t bytes = backend.fit_bytes_per_process(n, r.full ? 0 : k_max, unit.dtype, entry.points[i]);
-      if (bytes > largest) {
+      const FitBytes bytes = backend.fit_bytes(n, r.full ? 0 : k_max, unit.dtype, entry.points[i]);
+      if (bytes.leader() > largest.leader()) {
         largest = bytes;
         largest_what = entry.id + " " + entry.points[i].str();
       }
@@ -163,10 +164,13 @@ MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData&
       }
     }
   }
+  std::size_t leader_extra = 0;
   if (backend) {
-    largest = 0;
+    FitBytes fit;
     largest_what = "none";
-    largest_backend_fit(config, n, units, *backend, largest, largest_what);
+    largest_backend_fit(config, n, units, *backend, fit, largest_what);
+    largest = fit.every_process;
+    leader_extra = fit.leader_extra;
     dtypes.clear();  // no LinalgCache, so no Gram copy
   }
   for (Dtype d : dtypes) {
@@ -184,6 +188,7 @@ MemoryPlan estimate_peak_memory(const ExperimentConfig& config, const SplitData&
   plan.largest_fit = largest_what;
   plan.scoring_bytes = scoring;
   plan.total_bytes = split_bytes + gram_bytes + largest + scoring;
+  plan.leader_extra_bytes = leader_extra;
   plan.available_bytes = available;
   if (backend) plan.layout = backend->layout();
   return plan;
@@ -194,8 +199,9 @@ namespace {
 void print_process_memory(std::ostream& out, const MemoryPlan& memory) {
   const ProcessLayout& l = *memory.layout;
   out << "backend " << l.backend << ": " << l.processes << " process(es), grid " << l.grid_rows << " x " << l.grid_cols
-      << ", block " << l.block << "; the peak above is per process, " << l.processes_on_node
-      << " process(es) on this node need " << format_bytes(memory.node_bytes()) << "\n";
+      << ", block " << l.block << "; the peak above is per process";
+  if (memory.leader_extra_bytes > 0) out << " (rank 0 holds " << format_bytes(memory.leader_extra_bytes) << " more)";
+  out << ", " << l.processes_on_node << " process(es) on this node need " << format_bytes(memory.node_bytes()) << "\n";
 }
 
 }  // namespace

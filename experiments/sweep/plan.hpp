@@ -41,7 +41,12 @@ struct MemoryPlan {
   std::string largest_fit = "none";  // "<entry id> <parameters>"
   std::size_t available_bytes = 0;
   std::optional<ProcessLayout> layout;  // set on a backend: total_bytes is per process
-  std::size_t node_bytes() const { return total_bytes * static_cast<std::size_t>(layout ? layout->processes_on_node : 1); }
+  // On a backend: what its leading process holds beyond total_bytes. Counted once per node, as if
+  // every node hosted the leader (one node's surplus on a cluster, the exact sum on one machine).
+  std::size_t leader_extra_bytes = 0;
+  std::size_t node_bytes() const {
+    return total_bytes * static_cast<std::size_t>(layout ? layout->processes_on_node : 1) + leader_extra_bytes;
+  }
   bool fits() const { return node_bytes() <= available_bytes; }
   nlohmann::json to_json() const;
 };

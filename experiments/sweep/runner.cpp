@@ -405,7 +405,9 @@ void refuse_what_cannot_fit(const ExperimentConfig& config, const MemoryPlan& me
   if (to_fit == 0 || memory.fits() || config.execution.force_memory) return;
   const std::string per_process =
       memory.layout ? " (" + std::to_string(memory.layout->processes_on_node) + " processes on this node, " +
-                          format_bytes(memory.total_bytes) + " each)"
+                          format_bytes(memory.total_bytes) + " each" +
+                          (memory.leader_extra_bytes > 0 ? ", rank 0 " + format_bytes(memory.leader_extra_bytes) + " more" : "") +
+                          ")"
                     : "";
   throw Error(config_prefix(config) + "the estimated peak memory " + format_bytes(memory.node_bytes()) + per_process +
               " exceeds the " +

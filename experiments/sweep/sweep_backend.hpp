@@ -52,6 +52,14 @@ struct EvaluatedFit {
 // Receives each point of a BackendFit; the writer's answer says whether more are wanted.
 using EvaluatedFitSink = std::function<bool(EvaluatedFit)>;
 
+// Peak bytes of one fit beyond the data: what every process allocates, and what the process that
+// writes (the leader) holds on top, e.g. the state of an iteration it alone runs.
+struct FitBytes {
+  std::size_t every_process = 0;
+  std::size_t leader_extra = 0;
+  std::size_t leader() const { return every_process + leader_extra; }
+};
+
 class SweepBackend {
  public:
   virtual ~SweepBackend() = default;
@@ -59,10 +67,8 @@ class SweepBackend {
   virtual ProcessLayout layout() const = 0;
   // "" when `solver` at `params` can be fitted here, else one line saying why not.
   virtual std::string refusal(const Solver& solver, const ParamSet& params) const = 0;
-  // Peak bytes one process allocates for a fit at rank k (0: rank full) with `params` (which may
-  // choose the eigensolver), beyond the data.
-  virtual std::size_t fit_bytes_per_process(std::size_t n_items, std::size_t k, Dtype dtype,
-                                            const ParamSet& params) const = 0;
+  // Peak bytes of a fit at rank k (0: rank full) with `params` (which may choose the eigensolver).
+  virtual FitBytes fit_bytes(std::size_t n_items, std::size_t k, Dtype dtype, const ParamSet& params) const = 0;
 
   // True on exactly one process of the run.
   virtual bool writes_results() const = 0;
