@@ -211,8 +211,10 @@ int bench_distributed(const Arguments& args) {
     for (const auto& a : args) std::cout << " " << a;
     std::cout << "\nmachine: " << machine_description() << "\n";
   }
-  if (s.local && session.size() > 1) throw Error(command + ": --local runs on one process, not under mpirun -np " + std::to_string(session.size()));
   return distributed::run_or_abort([&] {
+    distributed::agree_on_failure(s.local && session.size() > 1 ? command + ": --local runs on one process, not under mpirun -np " +
+                                                                      std::to_string(session.size())
+                                                                : std::string());
     if (s.local)
       run_local_stages(s);
     else

@@ -121,3 +121,36 @@ TEST_CASE("single-process commands refuse to run as P launched copies") {
   // The same command without a launcher runs.
   CHECK(run_aelab({"eval", "--data", split, "--solver", "closed_form_approx", "--set", "rank=5", "--quiet"}).exit_code == 0);
 }
+
+namespace {
+
+// "ndcg@100 0.123456" after `stage` in the bench's output.
+std::string bench_ndcg(const std::string& out, const std::string& stage) {
+  const std::size_t line = out.find(stage);
+  REQUIRE_MESSAGE(line != std::string::npos, out);
+  const std::size_t at = out.find("ndcg@100 ", line);
+  REQUIRE(at != std::string::npos);
+  return out.substr(at, out.find_first_of(";\n", at) - at);
+}
+
+}  // namespace
+
+TEST_CASE("aelab bench distributed at 2 processes and --local on one give the same models' metrics") {
+  const std::vector<std::string> size = {"bench", "distributed", "--items", "400", "--users", "900",
+                                         "--per-user", "20", "--heldout", "60", "--rank", "10", "--block", "16"};
+  const auto distributed = run_mpi(2, size);
+  REQUIRE_MESSAGE(distributed.exit_code == 0, distributed.err);
+  CHECK(distributed.out.find("processes 2 (grid 1 x 2), block 16") != std::string::npos);
+  CHECK(distributed.out.find("block, ") != std::string::npos);  // the block eigensolver ran
+  std::vector<std::string> local_args = size;
+  local_args.push_back("--local");
+  const auto local = run_aelab(local_args);
+  REQUIRE_MESSAGE(local.exit_code == 0, local.err);
+  CHECK(local.out.find("backend local") != std::string::npos);
+  CHECK(bench_ndcg(distributed.out, "evaluate B^") == bench_ndcg(local.out, "evaluate B^"));
+  CHECK(bench_ndcg(distributed.out, "evaluate rank-k") == bench_ndcg(local.out, "evaluate rank-k"));
+  const auto refused = run_mpi(2, local_args);
+  CHECK(refused.exit_code == 1);
+  REQUIRE(error_lines(refused.err).size() == 1);
+  CHECK(error_lines(refused.err)[0].find("--local runs on one process") != std::string::npos);
+}
