@@ -26,7 +26,10 @@ fi
 built=$(date +%s)
 # OpenBLAS and libgomp keep their thread pools until exit: not leaks of aelab's.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0}"
-export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}"
+# Open MPI's allocations are suppressed by library and plugin name (lsan.supp); keeping its plugins
+# loaded and unwinding slowly but fully lets the suppressions see those names.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0}"
+export OMPI_MCA_mca_base_component_disable_dlclose=1
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
 (cd "$build" && ctest -j "$jobs" --output-on-failure "${selected[@]}" "$@") || status=$?
