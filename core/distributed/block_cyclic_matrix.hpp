@@ -39,6 +39,9 @@ class BlockCyclicMatrix {
   // Global index of local row li / local column lj.
   int global_row(int li) const { return global_rows_[static_cast<std::size_t>(li)]; }
   int global_col(int lj) const { return global_cols_[static_cast<std::size_t>(lj)]; }
+  // The global indices of all local rows / columns, in local order (to index replicated data).
+  arma::uvec global_row_indices() const { return as_indices(global_rows_); }
+  arma::uvec global_col_indices() const { return as_indices(global_cols_); }
   // Local index of global row i / column j on this process, -1 when another process holds it.
   int local_row(int i) const;
   int local_col(int j) const;
@@ -51,6 +54,10 @@ class BlockCyclicMatrix {
   arma::Mat<T> gathered_columns(int k) const;
 
  private:
+  static arma::uvec as_indices(const std::vector<int>& global) {
+    return arma::conv_to<arma::uvec>::from(std::vector<arma::uword>(global.begin(), global.end()));
+  }
+
   const ProcessGrid* grid_;
   int rows_, cols_, block_;
   int desc_[9];

@@ -186,9 +186,7 @@ LowRankFactors<T> DistributedClosedForm<T>::factors_by_pdsyevr(const arma::vec& 
   BlockCyclicMatrix<T> SV = *V;
   // Scaled column by column: a process may hold rows of V but none of its columns (a row view of an
   // n x 0 matrix would dereference its null storage; UBSan found it).
-  arma::Col<T> local_s(static_cast<arma::uword>(SV.local_rows()));
-  for (int li = 0; li < SV.local_rows(); ++li)
-    local_s[static_cast<arma::uword>(li)] = static_cast<T>(s[static_cast<arma::uword>(SV.global_row(li))]);
+  const arma::Col<T> local_s = arma::conv_to<arma::Col<T>>::from(arma::vec(s.elem(SV.global_row_indices())));
   SV.local().each_col() %= local_s;
   // U = V - C (S V), accumulated into a copy of V.
   BlockCyclicMatrix<T> U = *V;

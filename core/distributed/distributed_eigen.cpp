@@ -28,10 +28,7 @@ template <typename T>
 arma::Mat<T> partial_product(const BlockCyclicMatrix<T>& A, const arma::Mat<T>& Q) {
   arma::Mat<T> partial(static_cast<arma::uword>(A.rows()), Q.n_cols, arma::fill::zeros);
   if (A.local_rows() == 0 || A.local_cols() == 0) return partial;
-  arma::uvec cols(static_cast<arma::uword>(A.local_cols())), rows(static_cast<arma::uword>(A.local_rows()));
-  for (int lj = 0; lj < A.local_cols(); ++lj) cols[static_cast<arma::uword>(lj)] = static_cast<arma::uword>(A.global_col(lj));
-  for (int li = 0; li < A.local_rows(); ++li) rows[static_cast<arma::uword>(li)] = static_cast<arma::uword>(A.global_row(li));
-  partial.rows(rows) = A.local() * Q.rows(cols);
+  partial.rows(A.global_row_indices()) = A.local() * Q.rows(A.global_col_indices());
   return partial;
 }
 
