@@ -26,7 +26,7 @@ LoadArguments::LoadArguments(CommandLine& cl) : cl_(cl) {
   cl.option("--format", given_.format, "F", "input format (list: aelab data formats)")
       ->required()
       ->check(one_of(loader_formats()));
-  cl.option("--input", given_.path, "PATH", "raw data file (a folder for netflix-prize)")->required();
+  cl.option("--input", given_.path, "PATH", "raw data file (a folder for netflix-prize and lightgcn-union)")->required();
   cl.option("--delimiter", delimiter_, "C",
             "csv only: field delimiter, one character or tab|comma|semicolon|space|pipe (default ,)")
       ->check(expects(CLI::Validator(

@@ -28,7 +28,7 @@ EvalDataArguments::EvalDataArguments(CommandLine& cl) : cl_(cl) {
             "instead of --data: a raw file's format (aelab data formats; with --input and --heldout, split by\n"
             "the strong-generalization protocol), or lightgcn (with --train and --test: a given split)")
       ->check(one_of(eval_formats()));
-  cl.option("--input", input_, "PATH", "raw data file (a folder for netflix-prize)")->check(existing_path());
+  cl.option("--input", input_, "PATH", "raw data file (a folder for netflix-prize and lightgcn-union)")->check(existing_path());
   cl.option("--heldout", heldout_, "H", "raw file: validation users and test users, H each")->check(integer_at_least(1));
   cl.option("--threshold", threshold_, "T", "raw file: keep rows with value > T (default: every row)");
   cl.option("--min-uc", min_uc_, "N", "raw file: keep users with >= N rows (default 5)");

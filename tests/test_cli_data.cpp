@@ -101,7 +101,7 @@ TEST_CASE("malformed input: one-line errors, exit status 1, no output written") 
     const auto f = file("ratings.csv", header + "1,2,4.0,5\n");
     expect_error(dir, split_args("movielens", f, out),
                  "aelab split: --format expects one of movielens-csv, movielens-dat, movielens-100k, netflix-prize, "
-                 "msd-triplets, citeulike, hetrec-lastfm, csv, got \"movielens\"");
+                 "msd-triplets, citeulike, hetrec-lastfm, lightgcn-union, csv, got \"movielens\"");
   }
   SUBCASE("H too large for the user count") {
     std::string rows = header;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/data/given_split_union.hpp"
 #include "core/data/text_reader.hpp"
 #include "core/util/error.hpp"
 
@@ -286,6 +287,8 @@ const std::vector<FormatEntry>& format_table() {
       {"msd-triplets", "Million Song Dataset train_triplets.txt: user \\t song \\t playcount, string ids"},
       {"citeulike", "CiteULike users.dat: line i is user i (0-based): <count> <item> ... <item>"},
       {"hetrec-lastfm", "HetRec 2011 Last.fm user_artists.dat: header userID \\t artistID \\t weight"},
+      {"lightgcn-union", "a LightGCN / NGCF data folder (train.txt or s_adj_mat.npz, and test.txt): the union of its "
+                         "training and test interactions"},
       {"csv", "generic delimited text: --delimiter, --no-header, --user-col/--item-col/--value-col by "
               "0-based index or header name, --string-ids"},
   };
@@ -326,6 +329,7 @@ RawInteractions load_interactions(const LoadOptions& options) {
   }
   if (f == "netflix-prize") return load_netflix(options.path);
   if (f == "citeulike") return load_citeulike(options.path);
+  if (f == "lightgcn-union") return load_given_split_union(options.path);
   DelimitedFormat d;
   if (f == "movielens-csv") {
     d = {",", true, "userId", "movieId", "rating", 0, IdTable::Kind::integer, "rating", false};

@@ -11,7 +11,7 @@ namespace aelab {
 
 struct LoadOptions {
   std::string format;  // one of loader_formats()
-  std::string path;    // a file, or a folder for netflix-prize
+  std::string path;    // a file, or a folder for netflix-prize and lightgcn-union
   // Generic "csv" format only:
   char delimiter = ',';
   bool header = true;
@@ -22,7 +22,7 @@ struct LoadOptions {
 };
 
 // "movielens-csv", "movielens-dat", "movielens-100k", "netflix-prize", "msd-triplets", "citeulike",
-// "hetrec-lastfm", "csv" (vae_cf split folders are read by core/data/vae_cf.hpp).
+// "hetrec-lastfm", "lightgcn-union", "csv" (vae_cf split folders are read by core/data/vae_cf.hpp).
 std::vector<std::string> loader_formats();
 // One line describing a format (empty for an unknown name).
 std::string loader_format_description(const std::string& format);
