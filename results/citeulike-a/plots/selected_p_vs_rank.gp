@@ -1,0 +1,27 @@
+# aelab plot: citeulike-a: p selected on validation nDCG@100, per rank
+if (!exists("svg_out")) svg_out = "selected_p_vs_rank.svg"
+if (!exists("png_out")) png_out = "selected_p_vs_rank.png"
+# Restyle freely and rerun in this folder:  gnuplot selected_p_vs_rank.gp
+# Data: selected_p_vs_rank.dat (x = rank; "full" is placed at x = 2000, right of the largest finite rank)
+set title "citeulike-a: p selected on validation nDCG@100, per rank"
+set ylabel "selected p"
+set xlabel "rank k"
+set logscale x
+set xrange [6.666666666666667:3000]
+set xtics ("10" 10, "20" 20, "50" 50, "100" 100, "200" 200, "500" 500, "1000" 1000, "full" 2000)
+set arrow from 1414.213562373095, graph 0 to 1414.213562373095, graph 1 nohead dashtype 3 linecolor rgb "#999999"
+set grid
+set key outside right top
+set pointsize 1
+dodge = 0  # log10 shift between neighbouring series
+set terminal svg size 960,600 dynamic noenhanced font "Helvetica,13" background rgb "white"
+set output svg_out
+plot "selected_p_vs_rank.dat" index 0 using 1:2 with linespoints pointtype 7 linewidth 2 linecolor rgb "#000000" title "admm", \
+     "selected_p_vs_rank.dat" index 1 using 1:2 with linespoints pointtype 7 linewidth 2 linecolor rgb "#7f7f7f" title "exact", \
+     "selected_p_vs_rank.dat" index 2 using 1:2 with linespoints pointtype 7 linewidth 2 linecolor rgb "#d62728" title "closed_form_approx", \
+     "selected_p_vs_rank.dat" index 3 using 1:2 with linespoints pointtype 7 linewidth 2 linecolor rgb "#1f77b4" title "unconstrained", \
+     "selected_p_vs_rank.dat" index 4 using 1:2 with linespoints pointtype 7 linewidth 2 linecolor rgb "#2ca02c" title "edlae_full"
+set terminal pngcairo size 960,600 noenhanced font "Helvetica,11" background rgb "white"
+set output png_out
+replot
+unset output
