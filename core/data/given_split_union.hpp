@@ -17,7 +17,8 @@ struct GivenSplitFolderFiles {
 // and the files it expected when it is not a folder or lacks them.
 GivenSplitFolderFiles given_split_folder_files(const std::string& folder);
 
-// Every training row, then every test row, as pd.concat([train, test]) lists them: user u is id u,
+// Every training row, then every test row (users in index order, items ascending within a user, not
+// in the files' order): user u is id u,
 // item i is id i (the files' 0-based indices), value 1. `source` names the data in messages.
 RawInteractions given_split_union(const GivenSplit& split, const std::string& source);
 
