@@ -304,6 +304,25 @@ SHARED_DATA_TEST_CASE("admm: the objective falls below its start over the first 
   }
 }
 
+TEST_CASE("admm's stop reason says what the objective did: diverged only after a rise, else still falling") {
+  const std::string problem = "the V-step system is singular";
+  IterationTrace falling("max|d - beta|");
+  falling.record({0, 100.0, 0, 0});
+  CHECK(admm_stop_description(falling, problem) == problem);  // nothing completed: nothing to say
+  falling.record({1, 60.0, 0.1, 1});
+  falling.record({2, 55.0, 0.1, 1});
+  CHECK(admm_stop_description(falling, problem) ==
+        problem + " while the objective was still falling (epoch 2 objective 55, the best so far): a numerical "
+                  "breakdown of the published updates, not divergence");
+
+  IterationTrace rising = falling;
+  rising.record({3, 70.0, 0.1, 1});
+  rising.record({4, 65.0, 0.1, 1});  // falling again, but above the best of epoch 2
+  CHECK(admm_stop_description(rising, problem) ==
+        problem + " after the objective rose from 55 (epoch 2, the best) to epoch 4 objective 65 (the published "
+                  "ADMM diverged)");
+}
+
 SHARED_DATA_TEST_CASE("admm: divergence stops the run naming the epoch; keep_best returns the best recorded iterate") {
   SHARED_DATA_OR_SKIP(ratings, "ml-latest-small/ratings.csv");
   const BinaryCsr X = top_movies(ratings, 50);
@@ -320,6 +339,8 @@ SHARED_DATA_TEST_CASE("admm: divergence stops the run naming the epoch; keep_bes
   const std::size_t completed = d.trace.completed;
   CHECK(completed < 40);
   CHECK(d.stop_reason.find("stopped at epoch " + std::to_string(completed + 1) + ":") == 0);
+  CHECK(d.stop_reason.find("after the objective rose from") != std::string::npos);
+  CHECK(d.stop_reason.find("(the published ADMM diverged)") != std::string::npos);
   CHECK(d.trace.returned == completed);
   CHECK(d.trace.points.size() == completed + 1);
   std::string warnings;

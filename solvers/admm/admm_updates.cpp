@@ -57,7 +57,24 @@ std::string epoch_line(std::size_t epoch, std::size_t epochs, double objective, 
   return text;
 }
 
+std::string number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.8g", x);
+  return text;
+}
+
 }  // namespace
+
+std::string admm_stop_description(const IterationTrace& trace, const std::string& problem) {
+  const std::size_t last = trace.last_epoch(), best = trace.best_epoch();
+  if (last == 0) return problem;
+  const std::string at_last = "epoch " + std::to_string(last) + " objective " + number(trace.objective_at(last));
+  if (best != last)
+    return problem + " after the objective rose from " + number(trace.objective_at(best)) + " (epoch " +
+           std::to_string(best) + ", the best) to " + at_last + " (the published ADMM diverged)";
+  return problem + " while the objective was still falling (" + at_last +
+         ", the best so far): a numerical breakdown of the published updates, not divergence";
+}
 
 template <typename T>
 AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma::vec& lambda_diag, double omega,
@@ -91,7 +108,7 @@ AdmmResult<T> run_admm(const arma::Mat<T>& G, const arma::Mat<T>& P, const arma:
     if (problem) {
       if (epoch == 1) throw Error("admm: epoch 1 failed: " + *problem + "; no finite iterate to return");
       result.failed_epoch = epoch;
-      result.failure = *problem + " (the published ADMM diverged)";
+      result.failure = admm_stop_description(result.trace, *problem);
       if (log) log("admm: stopped at epoch " + std::to_string(epoch) + ": " + result.failure);
       break;
     }

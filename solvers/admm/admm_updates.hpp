@@ -13,7 +13,9 @@
 //
 // The published updates are not exact minimisers of Eq. 7 and can diverge (the objective grows, the
 // k x k systems become singular). The trace records Eq. 7 and max|d - beta| every epoch; a
-// non-finite value or an unusable k x k system stops the run, naming the epoch.
+// non-finite value or an unusable k x k system stops the run, naming the epoch and what the objective
+// did before it: a k x k system can also turn singular (in float32 at k in the hundreds) while Eq. 7
+// is still falling, which is a numerical breakdown and must not be reported as divergence.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -42,6 +44,11 @@ struct AdmmResult {
   std::string failure;
   const AdmmIterate<T>& iterate(bool keep_best) const { return keep_best ? best : last; }
 };
+
+// Why the run stopped, for the report: `problem` (what failed in the epoch after the trace's last row)
+// followed by what the recorded objectives show: "diverged" only when the last completed epoch is
+// above the best one, "still falling" when the last completed epoch is the best so far.
+std::string admm_stop_description(const IterationTrace& trace, const std::string& problem);
 
 // G: the Gram matrix; P = (G + Lambda)^{-1}; lambda_diag: Lambda_jj; omega > 0; U0: the start (n x k).
 // Runs `epochs` epochs or until one fails, and returns both the last completed epoch and the one of
