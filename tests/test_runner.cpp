@@ -443,8 +443,9 @@ TEST_CASE("plot --combine: one panel per results folder, each titled with its da
   json first = sweep_config(dir.file("first"));
   json second = sweep_config(dir.file("second"));
   second["name"] = "runner-test-2";
-  // Without entry a, b would take the first palette colour in a figure of its own folder.
-  second["solvers"] = json::array({second["solvers"][1], second["solvers"][2]});
+  // Without entry a, b would take the first palette colour in a figure of its own folder; pop is
+  // listed before b here, after it in the first folder.
+  second["solvers"] = json::array({second["solvers"][2], second["solvers"][1]});
   run_sweep(f.config(first), f.data, quiet_options(sink));
   run_sweep(f.config(second), f.data, quiet_options(sink));
   const PlotReport report = write_combined_figure({dir.file("first"), dir.file("second")}, std::nullopt, dir.file("fig/f1.svg"));
@@ -462,6 +463,13 @@ TEST_CASE("plot --combine: one panel per results folder, each titled with its da
     return script.substr(rgb, 24);
   };
   CHECK(color_of("f1.panel1.dat") == color_of("f1.panel2.dat"));
+  // Both legends list b before pop, the order of the entries' first appearance across the folders.
+  const auto b_before_pop = [&](const std::string& panel_data) {
+    const std::size_t plot = script.find("\"" + panel_data + "\" index");
+    return script.find("title \"b\"", plot) < script.find("title \"pop\"", plot);
+  };
+  CHECK(b_before_pop("f1.panel1.dat"));
+  CHECK(b_before_pop("f1.panel2.dat"));
   CHECK(test::read_text(dir.file("fig/f1.panel2.dat")).find("# b\n") != std::string::npos);
   if (!find_gnuplot().empty()) {
     CHECK(report.rendered);

@@ -488,6 +488,16 @@ std::map<std::string, std::string> shared_colors(const std::vector<nlohmann::jso
   return entry_colors(merged);
 }
 
+// Every panel lists its entries in one order, that of their first appearance across the folders, so
+// the legends read alike even where a folder's config lists its entries in another order.
+void order_like_first_appearance(const std::vector<nlohmann::json>& selections, std::vector<Series>& series) {
+  std::map<std::string, std::size_t> position;
+  for (const auto& selection : selections)
+    for (const auto& solver : selection.at("solvers")) position.emplace(solver.at("solver_id").get<std::string>(), position.size());
+  std::stable_sort(series.begin(), series.end(),
+                   [&](const Series& a, const Series& b) { return position.at(a.title) < position.at(b.title); });
+}
+
 std::string panel_title(const nlohmann::json& manifest) {
   std::string title = manifest.at("config").at("name").get<std::string>();
   const auto& data = manifest.at("data");
@@ -530,6 +540,7 @@ PlotReport write_combined_figure(const std::vector<std::string>& results_dirs, c
       se = chosen.at("test").at(metric).at("se").get<double>();
       return true;
     });
+    order_like_first_appearance(selections, panel.series);
     panels.push_back(std::move(panel));
   }
 
