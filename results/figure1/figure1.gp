@@ -62,7 +62,7 @@ unset arrow
 set xlabel "rank k"
 set logscale x
 set xrange [6.666666666666667:3000]
-set xtics ("10" 10, "100" 100, "1000" 1000, "full" 2000)
+set xtics ("10" 10, "20" 20, "50" 50, "100" 100, "200" 200, "500" 500, "1000" 1000, "full" 2000)
 set arrow from 1414.213562373095, graph 0 to 1414.213562373095, graph 1 nohead dashtype 3 linecolor rgb "#999999"
 dodge = 0.012  # log10 shift between neighbouring series
 plot "figure1.panel4.dat" index 0 using ($1*10**(dodge*(-2))):2:3 with yerrorlines pointtype 7 linewidth 2 linecolor rgb "#ff7f0e" title "admm", \
@@ -128,7 +128,7 @@ unset arrow
 set xlabel "rank k"
 set logscale x
 set xrange [6.666666666666667:3000]
-set xtics ("10" 10, "100" 100, "1000" 1000, "full" 2000)
+set xtics ("10" 10, "20" 20, "50" 50, "100" 100, "200" 200, "500" 500, "1000" 1000, "full" 2000)
 set arrow from 1414.213562373095, graph 0 to 1414.213562373095, graph 1 nohead dashtype 3 linecolor rgb "#999999"
 dodge = 0.012  # log10 shift between neighbouring series
 plot "figure1.panel4.dat" index 0 using ($1*10**(dodge*(-2))):2:3 with yerrorlines pointtype 7 linewidth 2 linecolor rgb "#ff7f0e" title "admm", \

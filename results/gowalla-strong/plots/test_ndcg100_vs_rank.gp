@@ -8,7 +8,7 @@ set ylabel "test nDCG@100"
 set xlabel "rank k"
 set logscale x
 set xrange [6.666666666666667:3000]
-set xtics ("10" 10, "100" 100, "1000" 1000, "full" 2000)
+set xtics ("10" 10, "20" 20, "50" 50, "100" 100, "200" 200, "500" 500, "1000" 1000, "full" 2000)
 set arrow from 1414.213562373095, graph 0 to 1414.213562373095, graph 1 nohead dashtype 3 linecolor rgb "#999999"
 set grid
 set key outside right top
